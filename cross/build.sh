@@ -1,0 +1,44 @@
+#!/bin/sh
+# cross/build.sh ARCH|all  ->  dist/ucagent-ARCH: stripped, fully static, Embedded Swift, OpenSSL inside.
+# ARCH: x86_64 (this issue), aarch64, armv7, armv5 (their sysroots come in cross/sysroot.sh).
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+W=$ROOT/.cross
+mkdir -p "$W" dist
+
+build_one() {
+  ARCH=$1
+  case $ARCH in
+    x86_64)  TRIPLE=x86_64-unknown-linux-gnu; STRIP=strip; SYSROOT=/;;
+    aarch64) TRIPLE=aarch64-none-none-elf;    STRIP=aarch64-linux-gnu-strip;   SYSROOT=$W/sysroot-arm64;;
+    armv7)   TRIPLE=armv7-none-none-eabi;     STRIP=arm-linux-gnueabihf-strip; SYSROOT=$W/sysroot-armhf;;
+    armv5)   TRIPLE=armv4t-none-none-eabi;    STRIP=arm-linux-gnueabi-strip;   SYSROOT=$W/sysroot-armel;;
+    *) echo "cross/build.sh: unknown arch '$ARCH' (x86_64, aarch64, armv7, armv5, all)" >&2; exit 2;;
+  esac
+  if [ "$ARCH" = x86_64 ] && [ ! -f /usr/lib/x86_64-linux-gnu/libssl.a ]; then
+    echo "cross/build.sh: /usr/lib/x86_64-linux-gnu/libssl.a is missing: apt-get install -y libssl-dev" >&2; exit 1
+  fi
+  if [ "$SYSROOT" != / ] && [ ! -d "$SYSROOT" ]; then
+    echo "cross/build.sh: no sysroot for $ARCH at $SYSROOT (cross toolchains arrive with the appliance-builds issue)" >&2; exit 1
+  fi
+  command -v "$STRIP" >/dev/null || { echo "cross/build.sh: $STRIP not found: apt-get install -y binutils (or the cross gcc package)" >&2; exit 1; }
+  "$ROOT/cross/toolset.sh" "$ARCH" "$SYSROOT" > "$W/toolset-$ARCH.json"
+  SCRATCH=$ROOT/.build-embedded/$ARCH
+  VERSION=$(cat "$ROOT/VERSION" 2>/dev/null || echo 0.0.0)
+  start=$(date +%s)
+  swift build -c release --triple "$TRIPLE" --toolset "$W/toolset-$ARCH.json" \
+      --scratch-path "$SCRATCH" --product ucagent
+  BIN=$(swift build -c release --triple "$TRIPLE" --toolset "$W/toolset-$ARCH.json" \
+      --scratch-path "$SCRATCH" --show-bin-path)
+  "$STRIP" -o "dist/ucagent-$ARCH" "$BIN/ucagent"
+  end=$(date +%s)
+  size=$(wc -c < "dist/ucagent-$ARCH")
+  echo "built dist/ucagent-$ARCH ($VERSION): $size bytes stripped, $((end - start)) s"
+}
+
+if [ "${1:-}" = all ]; then
+  for a in x86_64 aarch64 armv7 armv5; do build_one $a; done
+else
+  build_one "${1:?usage: cross/build.sh x86_64|aarch64|armv7|armv5|all}"
+fi

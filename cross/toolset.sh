@@ -1,0 +1,42 @@
+#!/bin/sh
+# toolset.sh ARCH SYSROOT > toolset.json
+# Writes the SwiftPM toolset (SE-0387) that turns `swift build` into an Embedded Swift,
+# fully static build for ARCH. SYSROOT is "/" for x86_64 (the build machine's own libssl.a)
+# or the directory where cross/build.sh unpacked the target's libssl-dev.
+# The recipe and every flag's reason: ../shared/reference/appliance-builds.md §4.
+set -eu
+ARCH=$1; SYSROOT=$2
+SWIFT_ROOT=${SWIFT_ROOT:-$(dirname "$(dirname "$(command -v swiftc)")")}
+EMB=$SWIFT_ROOT/lib/swift/embedded
+ARMDEF="-D__linux__ -D__unix__ -D__gnu_linux__"
+T64="-D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64"
+case $ARCH in
+  x86_64)  TRIPLE=x86_64-unknown-linux-gnu; GNU=x86_64-linux-gnu;    CFL="";;
+  aarch64) TRIPLE=aarch64-none-none-elf;    GNU=aarch64-linux-gnu;   CFL="$ARMDEF";;
+  # NEON is not assumed on ARMv7 appliances: without -mfpu the objects carry NEON and die with SIGILL.
+  armv7)   TRIPLE=armv7-none-none-eabi;     GNU=arm-linux-gnueabihf; CFL="$ARMDEF $T64 -mfloat-abi=hard -mfpu=vfpv3-d16 -fno-short-enums";;
+  armv5)   TRIPLE=armv4t-none-none-eabi;    GNU=arm-linux-gnueabi;   CFL="$ARMDEF $T64 -mfloat-abi=soft -fno-short-enums";;
+  *) echo "toolset.sh: unknown arch '$ARCH' (x86_64, aarch64, armv7, armv5)" >&2; exit 2;;
+esac
+LIBDIR=""
+if [ "$SYSROOT" != / ]; then
+  CFL="$CFL -isystem $SYSROOT/usr/include/$GNU -isystem $SYSROOT/usr/include"
+  LIBDIR="-L$SYSROOT/usr/lib/$GNU"
+fi
+[ "$ARCH" = x86_64 ] || CFL="$CFL -isystem /usr/$GNU/include"
+LIBS="-lssl -lcrypto -lm -lswiftUnicodeDataTables"
+[ "$ARCH" = armv5 ] && LIBS="$LIBS -latomic"
+LD="-use-ld=lld -Xclang-linker -static"
+[ "$ARCH" = x86_64 ] || LD="$LD -Xclang-linker --target=$GNU"
+q() { for w in "$@"; do printf '"%s", ' "$w"; done; }
+xcc() { for w in "$@"; do printf '"-Xcc", "%s", ' "$w"; done; }
+cat <<JSON
+{
+  "schemaVersion": "1.0",
+  "swiftCompiler": { "extraCLIOptions": [
+    $(q -enable-experimental-feature Embedded -wmo -Osize)
+    $(xcc $CFL)
+    $(q $LD $LIBDIR -L$EMB/$TRIPLE $LIBS) "-Xlinker", "--gc-sections" ] },
+  "cCompiler": { "extraCLIOptions": [ $(q $CFL) "-Os" ] }
+}
+JSON
