@@ -1,0 +1,210 @@
+import Foundation
+import XCTest
+
+/// Runs the real `ucagent` binary (`UCAGENT_BIN`, or the host build's `.build/debug/ucagent`)
+/// as a simulator and as an agent, over loopback, and talks to both with curl.
+final class Harness {
+    static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["UCAGENT_BIN"], !b.isEmpty { return b }
+        var dir = URL(fileURLWithPath: #filePath)
+        while dir.path != "/" {
+            dir.deleteLastPathComponent()
+            let candidate = dir.appendingPathComponent(".build/debug/ucagent").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return "ucagent"
+    }
+
+    let dir: URL
+    var sim: RunningProcess?
+    var agent: RunningProcess?
+    var simAPI = ""
+    var simControl = ""
+    var agentAPI = ""
+    var agentReports = ""
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("ucagent-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        agent?.kill()
+        sim?.kill()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// Starts the simulator; `timeScale` divides every PBX time constant (30-minute token,
+    /// 10-minute lockout) so tests cross them in seconds.
+    func startSimulator(timeScale: Int = 1, password: String = "secret", extra: [String] = []) throws {
+        let p = try RunningProcess.start(Harness.binary, ["simulate", "--api", "127.0.0.1:0", "--control", "127.0.0.1:0",
+                                                          "--username", "api", "--password", password,
+                                                          "--time-scale", String(timeScale), "--extensions", "101-120"] + extra,
+                                         log: dir.appendingPathComponent("sim.log"))
+        sim = p
+        let line = try p.waitForLine(containing: "simulator: api=", timeout: 20)
+        simAPI = try Harness.field(line, "api")
+        simControl = try Harness.field(line, "control")
+    }
+
+    /// Writes a config for the running simulator and starts the agent with it.
+    func startAgent(password: String = "secret", extraConfig: String = "", timeScale: Int = 1,
+                    environment: [String: String] = [:]) throws {
+        let conf = """
+        [agent]
+        state_dir = \(dir.path)/state
+
+        [pbx]
+        url = http://\(simAPI)
+        username = api
+        password = \(password)
+        heartbeat_interval = 5s
+        reconcile_interval = 1s
+        request_timeout = 2s
+
+        [reports]
+        listen = 127.0.0.1:0
+        allow = 127.0.0.1
+
+        [api]
+        listen = 127.0.0.1:0
+        hangup_confirm_timeout = 3s
+
+        [log]
+        level = debug
+        \(extraConfig)
+        """
+        let path = dir.appendingPathComponent("ucagent.conf")
+        try conf.write(to: path, atomically: true, encoding: .utf8)
+        var env = environment
+        if timeScale != 1 { env["UCAGENT_TIME_SCALE"] = String(timeScale) }
+        let p = try RunningProcess.start(Harness.binary, ["run", "-c", path.path],
+                                         log: dir.appendingPathComponent("agent.log"), environment: env)
+        agent = p
+        let line = try p.waitForLine(containing: "ucagent: listening", timeout: 20)
+        agentAPI = try Harness.field(line, "api")
+        agentReports = try Harness.field(line, "reports")
+    }
+
+    static func field(_ line: String, _ name: String) throws -> String {
+        for word in line.split(separator: " ") where word.hasPrefix(name + "=") {
+            return String(word.dropFirst(name.count + 1))
+        }
+        throw HarnessError.missing("\(name)= in line: \(line)")
+    }
+
+    // MARK: HTTP through curl (a real third-party client)
+
+    struct Reply {
+        let status: Int
+        let body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func curl(_ method: String, _ url: String, body: String? = nil, timeout: Double = 15) -> Reply {
+        var args = ["-s", "-S", "-X", method, "--max-time", String(timeout), "-w", "\n%{http_code}"]
+        if let body { args += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        args.append(url)
+        let out = RunningProcess.capture("/usr/bin/curl", args)
+        let text = String(decoding: out, as: UTF8.self)
+        guard let nl = text.lastIndex(of: "\n") else { return Reply(status: 0, body: Data()) }
+        let code = Int(text[text.index(after: nl)...]) ?? 0
+        return Reply(status: code, body: Data(text[..<nl].utf8))
+    }
+
+    func api(_ method: String, _ path: String, body: String? = nil) -> Reply {
+        curl(method, "http://\(agentAPI)\(path)", body: body)
+    }
+
+    func control(_ method: String, _ path: String, body: String? = nil) -> Reply {
+        curl(method, "http://\(simControl)\(path)", body: body)
+    }
+
+    func simState() -> [String: Any] { control("GET", "/sim/state").json }
+
+    /// Polls until `condition` holds; fails the test with `what` after `timeout` seconds.
+    @discardableResult
+    func eventually(_ what: String, timeout: Double = 15, file: StaticString = #filePath, line: UInt = #line,
+                    _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("timed out waiting for: \(what)\n--- agent log tail:\n\(agent?.tail() ?? "")\n--- sim log tail:\n\(sim?.tail() ?? "")",
+                file: file, line: line)
+        return false
+    }
+
+    func liveCalls(state: String = "all") -> [[String: Any]] {
+        api("GET", "/v1/calls?state=\(state)").json["calls"] as? [[String: Any]] ?? []
+    }
+}
+
+enum HarnessError: Error { case missing(String), timeout(String) }
+
+/// A child process whose stdout+stderr go to a log file that tests can search.
+final class RunningProcess {
+    let process = Process()
+    let log: URL
+
+    init(log: URL) { self.log = log }
+
+    static func start(_ path: String, _ args: [String], log: URL, environment: [String: String] = [:]) throws -> RunningProcess {
+        let p = RunningProcess(log: log)
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        p.process.executableURL = URL(fileURLWithPath: path)
+        p.process.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.process.environment = env
+        p.process.standardOutput = handle
+        p.process.standardError = handle
+        try p.process.run()
+        return p
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func tail(_ n: Int = 40) -> String { output.split(separator: "\n").suffix(n).joined(separator: "\n") }
+
+    func waitForLine(containing needle: String, timeout: Double) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            for line in output.split(separator: "\n") where line.contains(needle) { return String(line) }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw HarnessError.timeout("no line containing '\(needle)'; output:\n\(output)")
+    }
+
+    func signal(_ sig: Int32) { if process.isRunning { Foundation.kill(process.processIdentifier, sig) } }
+
+    /// Waits for exit; returns the exit status, or nil on timeout.
+    func waitExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+
+    static func capture(_ path: String, _ args: [String]) -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return Data() }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return data
+    }
+}
