@@ -20,8 +20,8 @@ let package = Package(
         // The PBX boundary: session client and report normaliser.
         .target(name: "PBX", dependencies: ["JSON", "CallModel", "HTTP", "EventLoop", "Crypto"]),
         .target(name: "Simulator", dependencies: ["JSON", "HTTP", "EventLoop", "Crypto"]),
-        .target(name: "Agent", dependencies: ["JSON", "CallModel", "EventLoop", "HTTP", "Crypto", "PBX"]),
-        .executableTarget(name: "ucagent", dependencies: ["Agent", "Simulator", "EventLoop"]),
+        .target(name: "Agent", dependencies: ["JSON", "CallModel", "EventLoop", "HTTP", "Crypto", "PBX", "CSystem"]),
+        .executableTarget(name: "ucagent", dependencies: ["Agent", "Simulator", "EventLoop", "CSystem"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "CallModelTests", dependencies: ["CallModel"]),

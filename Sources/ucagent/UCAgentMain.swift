@@ -1,11 +1,54 @@
+import Agent
 import CSystem
+import Simulator
 
 @main
 struct UCAgentMain {
     static func main() {
-        var args: [String] = []
-        for i in 0..<csys_argc() { if let p = csys_argv(i) { args.append(String(cString: p)) } }
-        let line = "ucagent " + (args.count > 1 ? args[1] : "") + "\n"
-        line.utf8CString.withUnsafeBufferPointer { csys_write_stdout($0.baseAddress, UInt(line.utf8.count)) }
+        let args = programArguments()
+        let command = args.count > 1 ? args[1] : "help"
+        let rest = Array(args.dropFirst(2))
+        let code: Int32
+        switch command {
+        case "run": code = AgentCommands.run(rest)
+        case "check-config": code = AgentCommands.checkConfig(rest)
+        case "simulate": code = runSimulator(arguments: rest)
+        case "demo": code = Demo.run(rest)
+        case "version", "--version": code = version()
+        case "help", "--help", "-h": code = usage(to: 1)
+        default:
+            Output.err("ucagent: unknown command \"" + command + "\"\n")
+            code = usage(to: 2)
+        }
+        csys_exit(code)
+    }
+
+    static func programArguments() -> [String] {
+        var out: [String] = []
+        for i in 0..<csys_argc() {
+            if let p = csys_argv(i) { out.append(String(cString: p)) }
+        }
+        return out
+    }
+
+    static func version() -> Int32 {
+        Output.out("ucagent " + BuildInfo.version + " " + BuildInfo.arch + " " + BuildInfo.flavour + "\n")
+        return 0
+    }
+
+    static func usage(to fd: Int32) -> Int32 {
+        let text = """
+        usage: ucagent COMMAND [options]
+
+          run [-c PATH]            run the agent (default config /etc/ucagent/ucagent.conf)
+          check-config [-c PATH]   validate a config and print the effective config, secrets masked
+          simulate [options]       run the OpenVox UC PBX simulator (see docs/simulator.md)
+          demo                     run the simulator and the agent together, with calls
+          version                  print version, target arch and build flavour
+
+        """
+        if fd == 1 { Output.out(text); return 0 }
+        Output.err(text)
+        return 2
     }
 }

@@ -1,0 +1,25 @@
+/// What `ucagent version` prints: the release, the CPU the binary was built for, and whether
+/// it is the shipped Embedded Swift build or a host (development) build.
+public enum BuildInfo {
+    public static let version = "0.1.0"
+
+    public static var arch: String {
+        #if arch(x86_64)
+        return "x86_64"
+        #elseif arch(arm64)
+        return "aarch64"
+        #elseif arch(arm)
+        return "arm"
+        #else
+        return "unknown"
+        #endif
+    }
+
+    public static var flavour: String {
+        #if hasFeature(Embedded)
+        return "embedded"
+        #else
+        return "host"
+        #endif
+    }
+}
