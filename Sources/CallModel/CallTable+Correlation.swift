@@ -76,6 +76,9 @@ extension CallTable {
                 return pending || f.leg?.id == nil || c.trunkID == nil
             case .extensions:
                 if pending { return overlapCount(f.extensions, c.parties) > 0 }
+                // The caller's ALERT and RING share one callid (the caller's leg); a second ALERT
+                // under a new callid is the caller dialling again (the first call's BYE was lost).
+                if case .alert = f.kind, c.seen.contains(.alert) { return false }
                 if let caller = f.caller, c.rolesConfirmed, !c.caller.isEmpty { return c.caller == caller }
                 if f.extensions.allSatisfy({ c.extensions.contains($0) }) { return true }
                 return c.isProvisional && f.caller != nil && f.caller == c.caller
@@ -121,6 +124,11 @@ extension CallTable {
         if pa != pb { return pa > pb }
         let ea = overlapCount(f.extensions, a.extensions), eb = overlapCount(f.extensions, b.extensions)
         if ea != eb { return ea > eb }
+        if f.isSetup {
+            // A set-up report fills the call that still lacks one of its kind.
+            let ga = !a.seen.contains(f.seenFlag), gb = !b.seen.contains(f.seenFlag)
+            if ga != gb { return ga }
+        }
         if a.isLive != b.isLive {
             if case .bye = f.kind { return !a.isLive }
             return a.isLive

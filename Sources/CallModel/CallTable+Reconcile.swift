@@ -5,8 +5,11 @@ extension CallTable {
     ///
     /// - A live **trunk** call is shown if the PBX lists one of its ids, or else (ids are per leg)
     ///   an unclaimed entry of the same direction with the same from/to/trunk. Each entry shows
-    ///   at most one call; ids are matched before keys. A matched entry's id becomes the call's
-    ///   `trunkID`: it is the id the PBX knows the call by now.
+    ///   at most one call; ids are matched before keys. Last, an outbound call still unmatched
+    ///   takes a still unclaimed outbound entry with the same `to` and trunk: the query's `from`
+    ///   can be the presented caller id rather than the extension (the OpenVox example lists
+    ///   "66666"), and ending a live call and learning it again would be worse than the rare
+    ///   mismatch. A matched entry's id becomes the call's `trunkID`: the PBX knows it by it now.
     /// - A live **internal** call is shown if one of its parties (or, with none left, its
     ///   extensions) is busy, ringing or on hold in the extension list. If the list is empty, or
     ///   names none of them, the snapshot says nothing about the call: its count stands still.
@@ -14,7 +17,9 @@ extension CallTable {
     ///   once, its count starts again from zero.
     /// - A listed trunk call the table lacks is learned (`learnedFromQuery`), answered if
     ///   `Talking`, else ringing; unless its id belongs to a known call, or a call with its key
-    ///   ended within `reconcileEndedGraceMs` (the query raced the BYE).
+    ///   ended within `reconcileEndedGraceMs` (the query raced the BYE). A listed outbound call
+    ///   whose `from` is the caller of a live provisional call (only its caller-side ALERT seen)
+    ///   completes that call instead of starting another.
     /// - The extension list updates `extensions`.
     /// - Query states do not change a known call's state: reports decide ringing vs answered.
     public mutating func reconcile(_ snapshot: PBXSnapshot, now: Int64) -> [Effect] {
@@ -62,6 +67,15 @@ extension CallTable {
                 shown[id] = i
             }
         }
+        for id in live where shown[id] == nil {
+            guard let c = table[id], c.direction == .outbound, let leg = c.leg else { continue }
+            if let i = entries.indices.first(where: {
+                !claimed[$0] && entries[$0].direction == .outbound && entries[$0].to == leg.to && entries[$0].trunk == leg.trunk
+            }) {
+                claimed[i] = true
+                shown[id] = i
+            }
+        }
         // Internal calls by extension state.
         var listed: [ExtensionNumber: ExtensionStatus] = [:]
         for e in snapshot.extensions { listed[e.number] = e.status }
@@ -101,9 +115,31 @@ extension CallTable {
         for (i, e) in entries.enumerated() where !claimed[i] {
             if byPBXID[e.id] != nil { continue }
             if endedRecently(direction: e.direction, from: e.from, to: e.to, trunk: e.trunk, now: now) { continue }
+            if e.direction == .outbound, let id = provisionalCall(caller: e.from), var c = table[id] {
+                c.direction = .outbound
+                c.callee = e.to
+                c.leg = TrunkLeg(from: e.from, to: e.to, trunk: e.trunk, id: e.id)
+                c.trunkID = e.id
+                _ = addPBXID(e.id, to: &c)
+                c.missingPolls = 0
+                c.lastReportAt = now
+                store(c)
+                effects.append(event(.updated, c))
+                continue
+            }
             effects += learn(e, now: now)
         }
         return effects
+    }
+
+    /// The oldest live call known only from its caller-side ALERT, with this caller.
+    private func provisionalCall(caller: String) -> CallID? {
+        var best: CallID?
+        for id in byExtension[ExtensionNumber(caller)] ?? [] {
+            guard let c = table[id], c.isLive, c.isProvisional, c.caller == caller else { continue }
+            if best.map({ id < $0 }) ?? true { best = id }
+        }
+        return best
     }
 
     private func endedRecently(direction: Direction, from: String, to: String, trunk: String, now: Int64) -> Bool {

@@ -29,7 +29,9 @@
 ///   an answered call takes a set-up report only if it never saw one of that kind (out of order)
 ///   or is transferring. Matched by extensions, the report's caller must be the call's caller
 ///   (a ring group's second RING joins the call; a new call to a busy extension does not), or,
-///   where roles are unknown, every extension of the report must already be in the call. Matched
+///   where roles are unknown, every extension of the report must already be in the call. A
+///   second ALERT under a new callid is a new call: a caller's ALERT and RING share the caller
+///   leg's callid, so this is the caller dialling again after a lost BYE. Matched
 ///   by trunk key, a set-up report carrying a trunk id the call does not know is another call
 ///   (two calls from one number to one DID).
 /// - **ANSWER/ANSWERED, BYE, CallFailed**: matched by extensions, every extension of the report
@@ -42,7 +44,8 @@
 ///   outbound: the outbound ALERT and RING of one call end up in ONE call.
 ///
 /// Among several candidates the best is the one sharing the most current parties, then the most
-/// involved extensions; then, for a BYE, an ended call still waiting for its second BYE before a
+/// involved extensions; then, for ALERT/RING, a call that has not seen one of that kind yet;
+/// then, for a BYE, an ended call still waiting for its second BYE before a
 /// live one (absorbing a first BYE by mistake leaves a call that reconciliation ends; ending a
 /// live call by mistake cannot be undone), for other reports a live call first; then the oldest
 /// live call, or the most recently ended one.
@@ -157,16 +160,22 @@ public struct CallTable: Sendable {
         default:
             break
         }
-        if report.digest != 0 {
-            if digests.contains(report.digest, now: now) {
-                counters.duplicates += 1
-                return [.duplicate]
-            }
-            digests.insert(report.digest, now: now)
+        if report.digest != 0 && digests.contains(report.digest, now: now) {
+            counters.duplicates += 1
+            return [.duplicate]
         }
         counters.reportsApplied += 1
-        let f = ReportFacts(report)
-        switch report.kind {
+        let refusedBefore = counters.refusedCalls
+        let effects = applyCallReport(ReportFacts(report), now: now)
+        // A report refused at the live-call limit was not applied: its resend may be, later.
+        if report.digest != 0 && counters.refusedCalls == refusedBefore {
+            digests.insert(report.digest, now: now)
+        }
+        return effects
+    }
+
+    mutating func applyCallReport(_ f: ReportFacts, now: Int64) -> [Effect] {
+        switch f.kind {
         case .alert, .ring:
             return applySetup(f, now: now)
         case .answer, .answered:
@@ -195,7 +204,7 @@ public struct CallTable: Sendable {
         }
         guard var call = newCall(f, now: now) else { return refused(f) }
         _ = absorb(f, into: &call, now: now)
-        _ = addParties(f.extensions, to: &call)
+        _ = addParties(callerFirst(f.extensions, caller: call.caller), to: &call)
         store(call)
         return [event(.started, call)]
     }
@@ -268,7 +277,7 @@ public struct CallTable: Sendable {
         }
         guard var call = newCall(f, now: now) else { return refused(f) }
         _ = absorb(f, into: &call, now: now)
-        _ = addParties(f.extensions, to: &call)
+        _ = addParties(callerFirst(f.extensions, caller: call.caller), to: &call)
         _ = transition(&call, .failed(reason), now: now)
         store(call)
         return [event(.started, call), event(.ended, call)]
@@ -448,9 +457,7 @@ public struct CallTable: Sendable {
                 parties = call.parties
                 if !parties.contains(f.extensions[0]) { parties.append(f.extensions[0]) }
             } else {
-                // Caller first, then the rest in report order.
-                if let c = f.extensions.first(where: { $0.value == call.caller }) { parties.append(c) }
-                for e in f.extensions where !parties.contains(e) { parties.append(e) }
+                parties = callerFirst(f.extensions, caller: call.caller)
             }
         } else {
             parties = f.extensions
@@ -467,6 +474,15 @@ public struct CallTable: Sendable {
             changed = true
         }
         return changed
+    }
+
+    /// `parties` keep the caller first (the extension a hang-up by `extid` uses), then the rest
+    /// in report order.
+    func callerFirst(_ exts: [ExtensionNumber], caller: String) -> [ExtensionNumber] {
+        guard let c = exts.firstIndex(where: { $0.value == caller }), c != 0 else { return exts }
+        var ordered = [exts[c]]
+        for (i, e) in exts.enumerated() where i != c { ordered.append(e) }
+        return ordered
     }
 
     func addPBXID(_ id: PBXCallID, to call: inout Call) -> Bool {
