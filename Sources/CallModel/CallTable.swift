@@ -75,8 +75,8 @@
 ///   in `unmatchedCDRs`, not an anomaly.
 /// - ExtensionStatus: updates `extensions`; never deduplicated (the same body can legitimately
 ///   come again later).
-/// - BootUp: `.relogin`. Calls are kept: a reboot drops them, but the next two polls end them as
-///   `reconciled`, and calls the PBX kept are not lost on a guess.
+/// - BootUp: `.relogin`, and the table is marked stale. Calls are kept: a reboot drops them, but
+///   the next two polls end them as `reconciled`, and calls the PBX kept are not lost on a guess.
 /// - Any report for an ended call, other than the above, is an anomaly; the call stays ended.
 /// - Call reports whose `digest` was applied within `dedupeWindowMs` give `.duplicate` and are
 ///   not applied again. Digest 0 means "none" and is never deduplicated.
@@ -151,6 +151,8 @@ public struct CallTable: Sendable {
         switch report.kind {
         case .bootUp:
             counters.reportsApplied += 1
+            // The reboot dropped the PBX's calls and its reports: unconfirmed until reconciled.
+            markStale(now: now)
             return [.relogin]
         case .extensionStatus(let number, let status):
             counters.reportsApplied += 1
@@ -390,10 +392,11 @@ public struct CallTable: Sendable {
     }
 
     /// Takes what a report adds to a live call: ids, trunk leg and direction, roles, extensions.
-    /// Returns whether anything visible changed.
+    /// Returns whether something worth an `.updated` event changed: direction, roles, trunk
+    /// object, extensions. New PBX ids alone are bookkeeping (each leg brings one).
     mutating func absorb(_ f: ReportFacts, into call: inout Call, now: Int64) -> Bool {
         var changed = false
-        for id in f.ids { changed = addPBXID(id, to: &call) || changed }
+        for id in f.ids { _ = addPBXID(id, to: &call) }
         if let leg = f.leg {
             if call.direction == .internal && f.direction == .outbound && call.isProvisional {
                 // The caller-side ALERT of an outbound call carries only `ext`.
@@ -407,14 +410,13 @@ public struct CallTable: Sendable {
                     call.rolesConfirmed = true
                 }
                 let kept = TrunkLeg(from: leg.from, to: leg.to, trunk: leg.trunk, id: leg.id ?? call.leg?.id)
-                if call.leg != kept {
+                if let old = call.leg, old.from == kept.from, old.to == kept.to, old.trunk == kept.trunk {
+                    call.leg = kept
+                } else {
                     call.leg = kept
                     changed = true
                 }
-                if let legID = leg.id, call.trunkID != legID {
-                    call.trunkID = legID
-                    changed = true
-                }
+                if let legID = leg.id { call.trunkID = legID }
             }
         } else if call.direction == .internal {
             if f.rolesDefinite {

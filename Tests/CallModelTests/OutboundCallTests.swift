@@ -57,8 +57,9 @@ final class OutboundCallTests: XCTestCase {
         var t = CallTable()
         var e = t.apply(Wire.ring("1589948178.1690", ext: ["106"], outbound: leg("1589948178.1690"), sn: nil), now: 1)
         XCTAssertEqual(kinds(e), ["started"])
+        // The ALERT adds only its leg id: bookkeeping, no event.
         e = t.apply(Wire.alert("1589948179.1692", ext: ["106"], sn: nil), now: 2)
-        XCTAssertEqual(kinds(e), ["updated"])
+        XCTAssertEqual(kinds(e), [])
         XCTAssertEqual(t.calls.count, 1)
         XCTAssertEqual(t.calls[0].direction, .outbound)
         XCTAssertEqual(t.calls[0].pbxIDs, ids("1589948178.1690", "1589948179.1692"))
@@ -70,5 +71,21 @@ final class OutboundCallTests: XCTestCase {
         let e = t.apply(Wire.ring("1589948190.1700", ext: ["106"], inbound: Wire.leg("0755", "106", "1589948190.1699")), now: 2)
         XCTAssertEqual(kinds(e), ["started"])
         XCTAssertEqual(t.calls.map { $0.direction }, [.internal, .inbound])
+    }
+}
+
+final class AnsweredActionTests: XCTestCase {
+    /// Yeastar's `ANSWERED` (the caller's side) is treated like OpenVox's `ANSWER`.
+    func testYeastarAnsweredAnswersTheCallLikeAnswer() throws {
+        var t = CallTable()
+        _ = t.apply(Wire.report(.ring, "1547375707.75", ext: ["1005"], outbound: Wire.leg("1005", "172838344", "1547375707.76", trunk: "SPS-6-36"),
+                                trunkFirst: true, sn: "369362089179"), now: 1)
+        let e = t.apply(Wire.report(.answered, "1547375707.75", ext: ["1005"],
+                                    outbound: Wire.leg("1005", "172838344", "1547375707.76", trunk: "SPS-6-36"), sn: "369362089179"), now: 2)
+        XCTAssertEqual(kinds(e), ["answered"])
+        XCTAssertEqual(t.calls.count, 1)
+        // ANSWER after ANSWERED: the pair, nothing new.
+        XCTAssertEqual(t.apply(Wire.report(.answer, "1547375707.77", ext: ["1005"],
+                                           outbound: Wire.leg("1005", "172838344", "1547375707.76", trunk: "SPS-6-36")), now: 3), [])
     }
 }

@@ -181,9 +181,12 @@ final class ReconcileTests: XCTestCase {
     func testBootUpThenTwoEmptyPollsEndTheCallsTheRebootDropped() throws {
         var t = CallTable()
         _ = inboundTalking(&t, now: 0)
+        _ = t.reconcile(PBXSnapshot(trunkCalls: [listed("1589948512.1707")], extensions: []), now: 2_000)
+        XCTAssertTrue(t.isFresh)
         XCTAssertEqual(t.apply(Wire.bootUp, now: 5_000), [.relogin])
         XCTAssertEqual(t.liveCount, 1)
-        t.markStale(now: 5_000)
+        XCTAssertFalse(t.isFresh)
+        XCTAssertEqual(t.staleSince, 5_000)
         _ = t.reconcile(Self.empty, now: 30_000)
         _ = t.reconcile(Self.empty, now: 40_000)
         XCTAssertEqual(t.liveCount, 0)
