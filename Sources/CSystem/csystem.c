@@ -279,3 +279,14 @@ static void write_all(int fd, const char *buf, unsigned long len) {
 void csys_write_stderr(const char *buf, unsigned long len) { write_all(2, buf, len); }
 void csys_write_stdout(const char *buf, unsigned long len) { write_all(1, buf, len); }
 void csys_exit(int code) { fflush(stdout); exit(code); }
+
+int csys_route_source(const csys_addr *dst, csys_addr *out) {
+    /* A connected UDP socket sends nothing but makes the kernel pick the route and source. */
+    int fd = socket(dst->family == AF_INET6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    struct sockaddr_storage ss; socklen_t len = to_sockaddr(dst, &ss);
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0) { int e = errno; close(fd); return -e; }
+    int r = csys_local_addr(fd, out);
+    close(fd);
+    return r;
+}

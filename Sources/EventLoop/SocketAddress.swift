@@ -62,6 +62,15 @@ public struct SocketAddress: Equatable, Hashable, Sendable, CustomStringConverti
         return SocketAddress(a)
     }
 
+    /// The local address the kernel would send from toward `destination` (no packet is sent):
+    /// what the PBX sees as this host when no address is configured.
+    public static func routeSource(to destination: SocketAddress) -> String? {
+        var dst = destination.cAddress
+        var out = csys_addr()
+        guard csys_route_source(&dst, &out) == 0 else { return nil }
+        return SocketAddress(out).ip
+    }
+
     /// Decimal 0...65535, 1 to 5 digits, nothing else.
     static func parsePort(_ b: [UInt8]) -> UInt16? {
         guard !b.isEmpty, b.count <= 5 else { return nil }
