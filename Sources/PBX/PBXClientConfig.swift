@@ -22,8 +22,8 @@ public struct PBXClientConfig: Sendable {
     /// Where the PBX sends reports (reference §7): login/heartbeat `port`, `url`, `urltag`.
     public var reportPort: UInt16
     public var reportURL: String?
-    /// `"0"` (url relative to ip:port) or `"1"` (absolute `host:port/path`); sent as a string.
-    public var urltag: String?
+    /// How the PBX reads `reportURL`: relative path (0) or absolute `host:port/path` (1).
+    public var urltag: ReportURLTag?
     /// Login `version` (report format), e.g. `"1.0.2"`; omitted when nil.
     public var reportVersion: String?
     /// The heartbeat's `ipaddr`: the address the PBX must send reports to.
@@ -46,7 +46,7 @@ public struct PBXClientConfig: Sendable {
 
     public init(scheme: PBXClientScheme = .http, host: String, port: UInt16 = 9011,
                 apiPath: String = "/api/v0.0.1", username: String, passwordMD5: String,
-                reportPort: UInt16, reportURL: String? = nil, urltag: String? = nil,
+                reportPort: UInt16, reportURL: String? = nil, urltag: ReportURLTag? = nil,
                 reportVersion: String? = nil, advertisedIP: String,
                 heartbeatIntervalMs: Int64 = 300_000, requestTimeoutMs: Int64 = 10_000,
                 logoutTimeoutMs: Int64 = 3_000, tlsCAFile: String? = nil,

@@ -7,7 +7,8 @@ public enum PBXClientError: Error, Equatable, Sendable, CustomStringConvertible 
     case notLoggedIn(PBXSessionState)
     /// Refused, reset, timed out, DNS or TLS failure: no answer from the PBX.
     case unreachable(String)
-    /// HTTP 200 with `{"status":"Failed","errno":...}`.
+    /// HTTP 200 with `{"status":"Failed","errno":...}`; the text names what was refused
+    /// ("the inbound/hangup request").
     case refused(PBXErrno, String)
     /// An answer that is not a PBX reply: HTML, not JSON, truncated, oversized, non-200, or a
     /// Success reply missing what the endpoint must return.
@@ -20,7 +21,7 @@ public enum PBXClientError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notLoggedIn(let state):
             return "not logged in to the PBX (session " + state.description + ")"
         case .unreachable(let m): return "PBX unreachable: " + m
-        case .refused(let errno, let m): return "PBX refused the request (errno " + errno.description + "): " + m
+        case .refused(let errno, let what): return "PBX refused " + what + ": " + errno.message
         case .malformed(let m): return "PBX reply not understood: " + m
         case .busy(let m): return "PBX client busy: " + m
         }

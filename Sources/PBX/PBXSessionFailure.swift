@@ -7,7 +7,8 @@
 public enum PBXFailure: Equatable, Sendable, CustomStringConvertible {
     /// Connection refused, reset, timed out, DNS/TLS failure: the PBX gave no answer.
     case transport(String)
-    /// HTTP 200 with `{"status":"Failed","errno":...}`.
+    /// HTTP 200 with `{"status":"Failed","errno":...}`; the text names what was refused
+    /// ("the login request").
     case rejected(PBXErrno, String)
     /// Something answered, but not with a PBX reply (HTML, truncated, oversized, not JSON,
     /// a non-200 status).
@@ -16,7 +17,7 @@ public enum PBXFailure: Equatable, Sendable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .transport(let m): return "PBX unreachable: " + m
-        case .rejected(let errno, let m): return "PBX refused the request (errno " + errno.description + "): " + m
+        case .rejected(let errno, let what): return "PBX refused " + what + ": " + errno.message
         case .malformed(let m): return "PBX reply not understood: " + m
         }
     }
