@@ -154,7 +154,9 @@ public final class TCPConnection {
         if r.error {
             let e = csys_socket_error(fd)
             if e != 0 {
-                fail(SystemError(code: e, operation: "connection with " + peer.description))
+                // A reset while lingering is the peer closing with our FIN unread: the close
+                // the caller asked for, not a failure.
+                finish(state == .lingering ? nil : SystemError(code: e, operation: "connection with " + peer.description))
                 return
             }
         }
