@@ -34,7 +34,7 @@ public final class Agent {
     public let loop: EventLoop
     public let config: AgentConfig
     public private(set) var log: Logger
-    public private(set) var table: CallTable
+    public internal(set) var table: CallTable
     public internal(set) var counters = AgentCounters()
     public let pbx: PBXClient
     public private(set) var reports: ReportListener?
