@@ -96,10 +96,13 @@ final class ReportNormaliserTests: XCTestCase {
         XCTAssertEqual(ringIn?.inbound, leg("103", "101", "t", "0"))
         let byeOut = report(#"{"action":"BYE","callid":"1","outbound":{"from":"106","to":"103","trunk":"t","outboundid":"1"},"ext":{"extid":"106"},"sn":"a"}"#)
         XCTAssertEqual(byeOut?.trunkListedFirst, true)
-        // Both shapes in one body: top-level members first, then `call`.
+        // Both shapes in one body, in payload order.
         let mixed = report(#"{"action":"RING","callid":"1","ext":{"extid":"1"},"call":[{"ext":{"extid":"2"}},{"ext":{"extid":["3","4"]}}]}"#)
         XCTAssertEqual(mixed?.extensions.map { $0.value }, ["1", "2", "3", "4"])
         XCTAssertEqual(mixed?.quirks, [.callArray, .extidArray, .missingSerial])
+        let callFirst = report(#"{"action":"RING","callid":"1","call":[{"outbound":{"from":"1","to":"2","trunk":"t"}}],"ext":{"extid":"1"},"sn":"a"}"#)
+        XCTAssertEqual(callFirst?.trunkListedFirst, true)
+        XCTAssertEqual(callFirst?.quirks, [.callArray])
         // The same leg listed twice is one leg; trunk id is optional.
         let twice = report(#"{"action":"BYE","callid":"1","inbound":{"from":"1","to":"2","trunk":"t"},"call":[{"inbound":{"from":"1","to":"2","trunk":"t"}}],"sn":"a"}"#)
         XCTAssertEqual(twice?.inbound, leg("1", "2", "t", nil))

@@ -43,6 +43,9 @@ final class ReportQuirkTests: XCTestCase {
         let r = report(#"{"action":"ALERT","callid":"1.2","ext":{"extid":"106"}}"#)
         XCTAssertEqual(r?.quirks, [.missingSerial])
         XCTAssertNil(r?.serial)
+        let empty = report(#"{"action":"ALERT","callid":"1.2","ext":{"extid":"106"},"sn":""}"#)
+        XCTAssertEqual(empty?.quirks, [.missingSerial])
+        XCTAssertNil(empty?.serial)
     }
 
     func testNumericReason() {
