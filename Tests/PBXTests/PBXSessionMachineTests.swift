@@ -391,6 +391,8 @@ final class PBXSessionMachineTests: XCTestCase {
     /// A random mix of every kind of failure, token loss and BootUp for 6 hours, many seeds:
     /// the attempts the PBX could count never exceed 4 in any 10-minute window.
     func testRandomFailureStormsNeverExceedTheBudget() {
+        var deferred: Int64 = 0
+        var counted: Int64 = 0
         for seed in UInt64(1)...40 {
             var jitter = PBXSessionRandom(seed: seed)
             var world = PBXSessionRandom(seed: seed &* 7919)
@@ -444,7 +446,13 @@ final class PBXSessionMachineTests: XCTestCase {
             sim.run(until: 6 * 3_600_000)
             assertEveryWindow(seen, width: 600_000, atMost: 4)
             XCTAssertGreaterThan(attempts.count, 20, "seed " + String(seed))
+            XCTAssertEqual(sim.m.counters.loginsCounted, Int64(seen.count))
+            deferred += sim.m.counters.loginsDeferred
+            counted += sim.m.counters.loginsCounted
         }
+        // The storms really pushed against the budget and the auth spacing.
+        XCTAssertGreaterThan(deferred, 100)
+        XCTAssertGreaterThan(counted, 400)
     }
 
     func testTransportFailuresAtLoginBackOffButAreNotCharged() {
