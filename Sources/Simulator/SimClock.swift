@@ -51,6 +51,11 @@ struct SimClock: Equatable {
         return Double(i) < x ? i + 1 : i
     }
 
+    /// Jumps simulated time forward (test hook "clock control").
+    mutating func jump(byMs ms: Int64) {
+        if ms > 0 { simAnchor += ms }
+    }
+
     /// Changes the scale from `now` on without a jump in simulated time.
     mutating func setScale(_ s: Double, now: Int64) {
         simAnchor = sim(now)

@@ -109,7 +109,7 @@ extension SimulatedPBX {
         }
         sessions[s].destination = dest
         sessions[s].heartbeats += 1
-        counters.heartbeats += 1
+        counters.heartbeatsOK += 1
         return .success(format: format)
     }
 

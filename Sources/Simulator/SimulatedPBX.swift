@@ -11,7 +11,9 @@ public struct SimCounters: Equatable {
     /// Logins refused because the client IP was blocked (even with the right password).
     public var loginsBlocked: Int64 = 0
     public var lockouts: Int64 = 0
-    public var heartbeats: Int64 = 0
+    /// Heartbeat requests, answered Success or not.
+    public var heartbeatRequests: Int64 = 0
+    public var heartbeatsOK: Int64 = 0
     public var logouts: Int64 = 0
     public var tokensExpired: Int64 = 0
     public var callsStarted: Int64 = 0
@@ -215,6 +217,7 @@ public final class SimulatedPBX {
             return .failed(e.unsupportedRequest, format: format)
         }
         let endpoint = String(decoding: path[prefix.count...], as: UTF8.self)
+        if endpoint == "heartbeat" { counters.heartbeatRequests += 1 }
         guard req.method == "POST" else { return .failed(e.postOnly, format: format) }
 
         if endpoint == "login" {

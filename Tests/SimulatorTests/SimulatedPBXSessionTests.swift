@@ -174,7 +174,8 @@ final class SimulatedPBXSessionTests: XCTestCase {
         XCTAssertEqual(pbx.sessions[0].destination, SimDestination(host: "172.16.6.150", port: 8280, path: ""))
         XCTAssertEqual(api(pbx, "heartbeat", token: token, body: #"{"ipaddr":"10.0.0.9","port":"9000","url":"hook"}"#).status, "Success")
         XCTAssertEqual(pbx.sessions[0].destination, SimDestination(host: "10.0.0.9", port: 9000, path: "/hook"))
-        XCTAssertEqual(pbx.counters.heartbeats, 2)
+        XCTAssertEqual(pbx.counters.heartbeatsOK, 2)
+        XCTAssertEqual(pbx.counters.heartbeatRequests, 5)
     }
 
     func testLogoutKillsTheTokenAndItsReports() {
