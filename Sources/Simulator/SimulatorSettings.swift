@@ -139,7 +139,6 @@ public struct SimErrnos: Equatable {
     public var badJSON = "10001"
     public var badXML = "10002"
     public var wrongPort = "20008"
-    public var extensionNotIdle = "10008"
 
     public init() {}
 
@@ -147,7 +146,7 @@ public struct SimErrnos: Equatable {
     static let names = [
         "bad_credentials", "locked_out", "token_missing", "token_unknown", "token_expired",
         "call_unknown", "extension_unknown", "post_only", "unsupported_request",
-        "missing_parameter", "bad_json", "bad_xml", "wrong_port", "extension_not_idle",
+        "missing_parameter", "bad_json", "bad_xml", "wrong_port",
     ]
 
     func value(named name: String) -> String? {
@@ -165,7 +164,6 @@ public struct SimErrnos: Equatable {
         case "bad_json": return badJSON
         case "bad_xml": return badXML
         case "wrong_port": return wrongPort
-        case "extension_not_idle": return extensionNotIdle
         default: return nil
         }
     }
@@ -185,7 +183,6 @@ public struct SimErrnos: Equatable {
         case "bad_json": badJSON = v
         case "bad_xml": badXML = v
         case "wrong_port": wrongPort = v
-        case "extension_not_idle": extensionNotIdle = v
         default: return false
         }
         return true
