@@ -162,6 +162,22 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(rejections, [HTTPServerRejection(peer: rejections.first?.peer ?? loopback, error: .bodyTooLarge(declared: 10_000_000, limit: 262_144), excerpt: "", answeredStatus: 413)])
     }
 
+    /// A client still pushing a refused body must read the 413, not a reset: the server's
+    /// close is a lingering one (FIN, then discard), so unread upload bytes do not turn it into RST.
+    func testClientStillUploadingARefusedBodySeesThe413() throws {
+        let loop = try EventLoop()
+        let server = try HTTPServer(loop: loop, address: loopback, limits: .pbxReports, maxConnections: 8) { _, c in c.respond(responseOK()) }
+        defer { server.close() }
+        let peer = RawPeer(loop: loop, to: server.localAddress) { p in
+            p.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n\r\n")
+            p.send([UInt8](repeating: 0x41, count: 3_000_000))
+        }
+        peer.onClosed = { _ in loop.stop() }
+        runLoop(loop)
+        XCTAssertTrue(peer.text.hasPrefix("HTTP/1.1 413 Content Too Large\r\n"), String(peer.text.prefix(200)))
+        XCTAssertEqual(server.counters.parseErrors, 1)
+    }
+
     /// The PBX report listener's rule: whatever arrives, answer 200 (reference §8).
     func testOwnerCanAnswer200ToGarbageAndOversizedBodies() throws {
         let loop = try EventLoop()
