@@ -124,7 +124,7 @@ final class HTTPClientTests: XCTestCase {
         XCTAssertEqual(error, .timeout(ms: 300))
         XCTAssertEqual(error.message, "no complete HTTP response within 300 ms")
         XCTAssertGreaterThanOrEqual(elapsed, 295)
-        XCTAssertLessThan(elapsed, 600)
+        XCTAssertLessThan(elapsed, 1500)
         XCTAssertEqual(client.counters.timeouts, 1)
         // The client closed its side: the server sees the context cancelled.
         let settle = loop.schedule(afterMs: 50) { loop.stop() }
