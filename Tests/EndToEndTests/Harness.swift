@@ -81,7 +81,7 @@ final class Harness {
         let p = try RunningProcess.start(Harness.binary, ["run", "-c", path.path],
                                          log: dir.appendingPathComponent("agent.log"), environment: env)
         agent = p
-        let line = try p.waitForLine(containing: "ucagent: listening", timeout: 20)
+        let line = try p.waitForLine(containing: "listening reports=", timeout: 20)
         agentAPI = try Harness.field(line, "api")
         agentReports = try Harness.field(line, "reports")
     }
