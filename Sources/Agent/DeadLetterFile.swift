@@ -1,4 +1,5 @@
 import CSystem
+import Crypto
 import JSON
 
 /// Reports the agent could not use, kept so nothing the PBX sent is lost: one JSON line per
@@ -30,12 +31,12 @@ public struct DeadLetterFile {
         record.append("length", .int(Int64(body.count)))
         let kept = body.count > maxBodyBytes ? Array(body[0..<maxBodyBytes]) : body
         if kept.count < body.count { record.append("truncated", .bool(true)) }
-        // Bodies are usually JSON text; bytes that are not UTF-8 go in as base64-free escapes
-        // of the replacement character would lose data, so keep them as hex instead.
+        // Bodies are usually JSON text and are kept as a string; bytes that are not UTF-8 are
+        // kept as hex, so nothing is lost to a replacement character.
         if let text = String(validating: kept, as: UTF8.self) {
             record.append("body", .string(text))
         } else {
-            record.append("body_hex", .string(DeadLetterFile.hex(kept)))
+            record.append("body_hex", .string(hex(kept)))
         }
         var line = JSON.serialize(.object(record))
         line.append(UInt8(ascii: "\n"))
@@ -45,9 +46,7 @@ public struct DeadLetterFile {
         defer { _ = csys_close(fd) }
         var offset = 0
         while offset < line.count {
-            let n = line.withUnsafeBytes { raw in
-                csys_write(fd, raw.baseAddress! + offset, UInt(line.count - offset))
-            }
+            let n = line[offset...].withUnsafeBytes { raw in csys_write(fd, raw.baseAddress, UInt(raw.count)) }
             guard n > 0 else { return fail("write " + path + ": " + String(cString: csys_strerror(Int32(n)))) }
             offset += Int(n)
         }
@@ -66,13 +65,5 @@ public struct DeadLetterFile {
         failures += 1
         lastError = message
         return false
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
     }
 }
