@@ -1,4 +1,5 @@
 import COpenSSL
+import CSystem
 import EventLoop
 
 /// Why a TLS client connection failed, written for a PBX admin. `message` names the server
