@@ -169,6 +169,12 @@ public final class TLSConnection {
     }
 
     private func begin(timeoutMs: Int64, _ completion: @escaping (Result<TLSConnection, TLSError>) -> Void) {
+        guard !tcp.isClosed else {
+            state = .closed
+            let failure = TLSError.closedDuringHandshake(server: serverLabel)
+            loop.post { completion(.failure(failure)) }
+            return
+        }
         handshakeCompletion = completion
         tcp.setHandlers(onRead: { [self] bytes in self.received(bytes) },
                         onClose: { [self] err in self.tcpClosed(err) })
@@ -434,7 +440,9 @@ public final class TLSConnectAttempt {
 }
 
 extension TLSConnection: ByteStream {
+    /// Ignored once closed (the handlers would never run, and would keep what they capture).
     public func setHandlers(onRead: @escaping ([UInt8]) -> Void, onClose: @escaping (SystemError?) -> Void) {
+        guard !isClosed else { return }
         self.onRead = onRead
         self.onClose = { e in onClose(e?.systemError) }
     }

@@ -75,11 +75,11 @@ final class ChildProcess {
     private let output = Pipe()
     private var collected = Data()
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], mergeStderr: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = mergeStderr ? output : FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }

@@ -240,6 +240,54 @@ final class TLSConnectionTests: XCTestCase {
         silent.close()
     }
 
+    func testStartOverAnExistingTCPConnectionWithPausedReading() throws {
+        let pki = try requirePKI()
+        let server = try OpenSSLServer(pki: pki, mode: ["-www"])
+        defer { server.stop() }
+        let loop = try EventLoop()
+        let ctx = try TLSClientContext(caFile: pki.caFile)
+        var response: [UInt8] = []
+        var sawNothingWhilePaused = false
+        var closed = false
+        TCPConnection.connect(loop: loop, to: server.address, timeoutMs: 2000) { r in
+            guard case .success(let tcp) = r else { XCTFail("tcp connect"); loop.stop(); return }
+            TLSConnection.start(over: tcp, serverName: "localhost", context: ctx, timeoutMs: 2000) { r in
+                guard case .success(let t) = r else { XCTFail("handshake"); loop.stop(); return }
+                t.onRead = { response += $0 }
+                t.onClose = { e in XCTAssertNil(e); closed = true; loop.stop() }
+                t.pauseReading()
+                t.write(Array("GET / HTTP/1.0\r\n\r\n".utf8))
+                loop.schedule(afterMs: 150) {
+                    sawNothingWhilePaused = response.isEmpty
+                    t.resumeReading()
+                }
+            }
+        }
+        runLoop(loop)
+        XCTAssertTrue(sawNothingWhilePaused)
+        XCTAssertTrue(closed)
+        XCTAssertTrue(String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.0 200 ok"))
+        XCTAssertEqual(loop.watchedCount, 0)
+    }
+
+    func testStartOverAClosedTCPConnectionFailsFromTheLoop() throws {
+        let loop = try EventLoop()
+        let l = try TCPListener(loop: loop, address: SocketAddress(ip: "127.0.0.1", port: 0)!) { _ in }
+        let ctx = try TLSClientContext(caFile: nil)
+        var results: [Result<TLSConnection, TLSError>] = []
+        TCPConnection.connect(loop: loop, to: l.localAddress, timeoutMs: 2000) { r in
+            guard case .success(let tcp) = r else { XCTFail("tcp connect"); loop.stop(); return }
+            tcp.close()
+            TLSConnection.start(over: tcp, serverName: "localhost", context: ctx, timeoutMs: 2000) { results.append($0) }
+            XCTAssertTrue(results.isEmpty, "never completes inside start()")
+            loop.schedule(afterMs: 20) { loop.stop() }
+        }
+        runLoop(loop)
+        XCTAssertEqual(results.count, 1)
+        guard case .failure(.closedDuringHandshake) = results.first else { return XCTFail("expected closedDuringHandshake") }
+        l.close()
+    }
+
     func testMissingCAFileIsASetupError() {
         XCTAssertThrowsError(try TLSClientContext(caFile: "/nonexistent/ca.pem")) { e in
             guard case .setup(let step, _) = e as? TLSError else { return XCTFail("expected setup error") }
