@@ -4,7 +4,7 @@
 /// The split matters for the lockout: a `.transport` failure never reached the PBX's login
 /// check, a `.rejected` one certainly did, and a `.malformed` one got *some* answer, so it is
 /// counted against the login budget as if the PBX had seen it.
-public enum PBXFailure: Equatable, Sendable, CustomStringConvertible {
+public enum PBXFailure: Error, Equatable, Sendable, CustomStringConvertible {
     /// Connection refused, reset, timed out, DNS/TLS failure: the PBX gave no answer.
     case transport(String)
     /// HTTP 200 with `{"status":"Failed","errno":...}`; the text names what was refused
