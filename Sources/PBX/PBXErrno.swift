@@ -2,7 +2,7 @@
 /// (reference §3): no OpenVox table is published, and the only OpenVox code seen is 30003 on a
 /// failed login, so it is read as wrong credentials alongside Yeastar's 20003. Anything else
 /// is `.other(code)`, kept verbatim.
-public enum PBXErrno: Equatable, Sendable {
+public enum PBXErrno: Hashable, Sendable {
     /// 10001: not in any published table; by symmetry with 10002 probably "unsupported JSON".
     case unsupportedJSON
     case unsupportedXML                 // 10002

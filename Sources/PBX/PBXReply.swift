@@ -9,6 +9,9 @@ public enum PBXReply: Equatable, Sendable {
     /// login must count towards the lockout budget even if the errno is missing).
     case failed(errno: String)
 
+    /// Limits for API replies: the JSON defaults (1 MiB covers the largest extension list).
+    public static let defaultLimits = JSONLimits.default
+
     /// The typed errno of a failed reply.
     public var errno: PBXErrno? {
         if case .failed(let e) = self { return PBXErrno(code: e) }
@@ -22,12 +25,9 @@ public enum PBXAnswer<Value: Equatable & Sendable>: Equatable, Sendable {
     case failed(PBXErrno)
 }
 
-/// Limits for API replies: the JSON defaults (1 MiB covers the largest extension list).
-public let pbxReplyLimits = JSONLimits.default
-
 /// Reads the reply envelope. XML (`type=xml`) replies are out of scope: ucagent always asks
 /// for `type=json`, so an XML body means a wrong URL and is reported as `.xml`.
-public func decodeReply(body: [UInt8], limits: JSONLimits = pbxReplyLimits) -> Result<PBXReply, PBXWireError> {
+public func decodeReply(body: [UInt8], limits: JSONLimits = PBXReply.defaultLimits) -> Result<PBXReply, PBXWireError> {
     if body.count > limits.maxBytes { return .failure(.tooLarge(bytes: body.count, limit: limits.maxBytes)) }
     switch WireSniff.classify(body) {
     case .empty: return .failure(.empty)
@@ -66,7 +66,7 @@ public func decodeReply(body: [UInt8], limits: JSONLimits = pbxReplyLimits) -> R
 /// Envelope plus an endpoint decoder in one step, e.g.
 /// `decodeAnswer(body: b, decodeLoginToken)`.
 public func decodeAnswer<Value: Equatable & Sendable>(
-    body: [UInt8], limits: JSONLimits = pbxReplyLimits,
+    body: [UInt8], limits: JSONLimits = PBXReply.defaultLimits,
     _ decode: (JSONObject) -> Result<Value, PBXWireError>
 ) -> Result<PBXAnswer<Value>, PBXWireError> {
     switch decodeReply(body: body, limits: limits) {

@@ -155,7 +155,9 @@ private struct ReportReader {
             throw .unknownAction(name)
         }
 
-        let serial = try text(root, "sn", path: "sn", identifier: true)
+        // An empty `sn` says no more than a missing one: same quirk, not a rejection.
+        var serial = try text(root, "sn", path: "sn", identifier: false)
+        if serial?.isEmpty == true { serial = nil }
         if serial == nil { quirks.insert(.missingSerial) }
 
         var callID: PBXCallID?
@@ -196,25 +198,14 @@ private struct ReportReader {
     // MARK: - Participants
 
     mutating func readParticipants() throws(ReportRejection) {
-        try readParticipantMembers(root, path: "")
-        for entry in root.all("call") {
-            quirks.insert(.callArray)
-            guard case .array(let items) = entry else {
-                throw .wrongType(field: "call", expected: "array", found: entry.typeName)
-            }
-            for (j, item) in items.enumerated() {
-                let path = "call[" + String(j) + "]"
-                guard case .object(let o) = item else {
-                    throw .wrongType(field: path, expected: "object", found: item.typeName)
-                }
-                try readParticipantMembers(o, path: path + ".")
-            }
-        }
+        try readParticipantMembers(root, path: "", topLevel: true)
     }
 
-    /// `ext`, `inbound` and `outbound` members of one object, in order. `call` is handled by
-    /// the caller; other members (info, flag, prompt, ...) are not participants.
-    private mutating func readParticipantMembers(_ o: JSONObject, path prefix: String) throws(ReportRejection) {
+    /// `ext`, `inbound`, `outbound` (and at top level `call`) members of one object, in
+    /// payload order, so mixed shapes keep their order too. Other members (info, flag,
+    /// prompt, ...) are not participants.
+    private mutating func readParticipantMembers(_ o: JSONObject, path prefix: String,
+                                                 topLevel: Bool) throws(ReportRejection) {
         var extMembers = 0
         for m in o.members {
             switch m.key {
@@ -225,6 +216,18 @@ private struct ReportReader {
                 try readTrunk(m.value, path: prefix + "inbound", direction: .inbound)
             case "outbound":
                 try readTrunk(m.value, path: prefix + "outbound", direction: .outbound)
+            case "call" where topLevel:
+                quirks.insert(.callArray)
+                guard case .array(let items) = m.value else {
+                    throw .wrongType(field: "call", expected: "array", found: m.value.typeName)
+                }
+                for (j, item) in items.enumerated() {
+                    let path = "call[" + String(j) + "]"
+                    guard case .object(let entry) = item else {
+                        throw .wrongType(field: path, expected: "object", found: item.typeName)
+                    }
+                    try readParticipantMembers(entry, path: path + ".", topLevel: false)
+                }
             default:
                 continue
             }

@@ -1,10 +1,14 @@
-// fuzz-sources: Sources/HTTP/HTTPCodec*.swift
-// libFuzzer entry for HTTPRequestDecoder, compiled in one module with the pure codec files
-// (no imports needed). Properties checked, trapping so libFuzzer reports the input:
+// fuzz-modules: HTTP
+// fuzz-sources: HTTP Sources/HTTP/HTTPCodec*.swift
+// libFuzzer entry for HTTPRequestDecoder, built by Tests/Fuzz/run.sh against only the pure codec
+// files of HTTP (they import nothing but the standard library, so no EventLoop or OpenSSL).
+// Properties checked, trapping so libFuzzer reports the input:
 // - decoding never crashes and ends in requests or an HTTPError;
 // - the outcome is the same fed all at once and fed in pieces (cut points from the input);
 // - a decoded request re-encodes into bytes that decode to the same method and body.
-//   swiftc -sanitize=fuzzer -parse-as-library Sources/HTTP/HTTPCodec*.swift Tests/Fuzz/FuzzHTTPRequest.swift
+//   Tests/Fuzz/run.sh FuzzHTTPRequest 60
+
+import HTTP
 
 private struct FuzzRequestOutcome: Equatable {
     var requests: [HTTPRequest] = []
@@ -38,9 +42,17 @@ private func decodeRequests(_ input: [UInt8], pieces: Int, limits: HTTPLimits) -
     return outcome
 }
 
+/// A first byte >= 0x80 picks one of these heads to put before the rest, so bodies, chunked
+/// framing and pipelining are reached quickly from the PBX-payload seed corpus.
+private let heads: [[UInt8]] = [
+    "POST  HTTP/1.1\nHost:172.16.6.150\nContent-Length:", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /", "POST /r HTTP/1.0\r\nContent-Length: 3\r\n",
+].map { Array($0.utf8) }
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
+    var input = Array(UnsafeBufferPointer(start: data, count: size))
+    if let first = input.first, first >= 0x80 { input = heads[Int(first) % heads.count] + input.dropFirst() }
     // Small limits so the fuzzer reaches every limit with short inputs.
     let limits = HTTPLimits(maxHeaderBytes: 1024, maxHeaderCount: 16, maxBodyBytes: 1024, maxRequestLineBytes: 256)
     let whole = decodeRequests(input, pieces: 1, limits: limits)

@@ -1,11 +1,15 @@
-// fuzz-sources: Sources/HTTP/HTTPCodec*.swift
-// libFuzzer entry for HTTPResponseDecoder, compiled in one module with the pure codec files
-// (no imports needed). Properties checked, trapping so libFuzzer reports the input:
+// fuzz-modules: HTTP
+// fuzz-sources: HTTP Sources/HTTP/HTTPCodec*.swift
+// libFuzzer entry for HTTPResponseDecoder, built by Tests/Fuzz/run.sh against only the pure codec
+// files of HTTP (they import nothing but the standard library, so no EventLoop or OpenSSL).
+// Properties checked, trapping so libFuzzer reports the input:
 // - decoding never crashes and ends in responses or an HTTPError (close-delimited bodies
 //   complete at the end of input, as at EOF);
 // - the outcome is the same fed all at once, in pieces, and byte by byte;
 // - a decoded response re-encodes into bytes that decode to the same status and body.
-//   swiftc -sanitize=fuzzer -parse-as-library Sources/HTTP/HTTPCodec*.swift Tests/Fuzz/FuzzHTTPResponse.swift
+//   Tests/Fuzz/run.sh FuzzHTTPResponse 60
+
+import HTTP
 
 private struct FuzzResponseOutcome: Equatable {
     var responses: [HTTPResponse] = []
@@ -39,9 +43,18 @@ private func decodeResponses(_ input: [UInt8], pieces: Int, method: String, limi
     return outcome
 }
 
+/// The seed corpus holds PBX payloads, not responses, and libFuzzer rarely finds a status
+/// line on its own: a first byte >= 0x80 picks one of these heads to put before the rest.
+private let heads: [[UInt8]] = [
+    "HTTP/1.1 200 OK\r\nContent-Length: ", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "HTTP/1.0 200 OK\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 ", "HTTP/1.1 204 No Content\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+].map { Array($0.utf8) }
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
+    var input = Array(UnsafeBufferPointer(start: data, count: size))
+    if let first = input.first, first >= 0x80 { input = heads[Int(first) % heads.count] + input.dropFirst() }
     let limits = HTTPLimits(maxHeaderBytes: 1024, maxHeaderCount: 16, maxBodyBytes: 1024)
     let method = (input.last ?? 0) % 5 == 0 ? "HEAD" : "POST"
     let whole = decodeResponses(input, pieces: 1, method: method, limits: limits)
