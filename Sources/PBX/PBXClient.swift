@@ -364,7 +364,7 @@ public final class PBXClient {
     // MARK: - HTTP
 
     private var replyLimits: JSONLimits {
-        var l = pbxReplyLimits
+        var l = PBXReply.defaultLimits
         l.maxBytes = config.maxReplyBytes
         return l
     }
