@@ -125,12 +125,8 @@ public final class PBXClient {
                 self.sessionExchange?.cancel()
             }
         }
-        if !started {
-            // Never started: nothing to log out.
-            started = true
-            feed { m, now in m.shutdown(now: now) }
-            return
-        }
+        // Never started: the machine is idle and completes at once; a later `start` is a no-op.
+        started = true
         feed { m, now in m.shutdown(now: now) }
     }
 

@@ -352,6 +352,56 @@ final class PBXClientTests: XCTestCase {
         XCTAssertEqual(c.health.counters.bootUps, 1)
     }
 
+    func testOutageIsVerifiedWithAHeartbeatNotALogin() {
+        let c = loggedInClient(heartbeatMs: 1_000)
+        var reasons: [PBXSessionReadyReason] = []
+        var lost = 0
+        c.onLoggedIn = { reasons.append($0) }
+        c.onSessionLost = { lost += 1 }
+        // The PBX stops answering: connections close without a reply.
+        pbx.handler = { _ in .close }
+        XCTAssertTrue(run(until: { c.state == .unreachable }, timeoutMs: 5_000))
+        XCTAssertEqual(lost, 1)
+        var r: Result<[QueriedTrunkCall], PBXClientError>? = nil
+        c.queryInbound { r = $0 }
+        XCTAssertTrue(run(until: { r != nil }))
+        guard case .failure(.notLoggedIn(.unreachable))? = r else { return XCTFail("fails fast while unreachable") }
+        // It comes back and still knows the token.
+        pbx.handler = { _ in .json("{\"status\":\"Success\"}") }
+        XCTAssertTrue(run(until: { c.state == .loggedIn }, timeoutMs: 5_000))
+        XCTAssertEqual(reasons, [.recovered])
+        XCTAssertEqual(requests("login").count, 1, "no blind login after the outage")
+        XCTAssertGreaterThanOrEqual(c.health.counters.transportErrors, 2)
+        XCTAssertEqual(c.health.counters.loginsCounted, 0)
+    }
+
+    func testTLSSetupFailureIsReportedAndNeverReachesThePBX() {
+        startPBX()
+        var logger = Logger(level: .debug, writesToStderr: false)
+        logger.hook = { [unowned self] r in self.logLines.append(r.line) }
+        let config = PBXClientConfig(scheme: .https, host: "127.0.0.1", port: pbx.port, username: "api",
+                                     passwordMD5: passwordMD5, reportPort: 8260, advertisedIP: "192.0.2.7",
+                                     tlsCAFile: "/nonexistent/ca.pem")
+        let c = PBXClient(loop: loop, http: HTTPClient(loop: loop), config: config, log: logger)
+        c.start()
+        XCTAssertTrue(run(until: { c.state == .unreachable }))
+        XCTAssertTrue(c.health.lastLoginError?.contains("TLS") ?? false, c.health.lastLoginError ?? "nil")
+        XCTAssertTrue(pbx.requests.isEmpty)
+    }
+
+    func testTLSToAPlainHTTPServerIsTransportLevel() {
+        startPBX()
+        let config = PBXClientConfig(scheme: .https, host: "127.0.0.1", port: pbx.port, username: "api",
+                                     passwordMD5: passwordMD5, reportPort: 8260, advertisedIP: "192.0.2.7",
+                                     requestTimeoutMs: 500)
+        let c = PBXClient(loop: loop, http: HTTPClient(loop: loop), config: config,
+                          log: Logger(level: .error, writesToStderr: false))
+        c.start()
+        XCTAssertTrue(run(until: { c.health.counters.loginsFailed >= 1 }, timeoutMs: 3_000))
+        XCTAssertEqual(c.state, .unreachable)
+        XCTAssertEqual(c.health.counters.loginsCounted, 0)
+    }
+
     // MARK: - Shutdown
 
     func testShutdownLogsOutWithTheToken() throws {
@@ -376,11 +426,10 @@ final class PBXClientTests: XCTestCase {
     func testShutdownWaitIsBoundedWhenThePBXHangs() {
         let c = loggedInClient()
         pbx.handler = { _ in .hang }
-        let c2 = c
         var doneAt: Int64? = nil
         let start = loop.refreshNow()
-        let limit: Int64 = 2_000
-        c2.shutdown { doneAt = self.loop.refreshNow() }
+        let limit: Int64 = 2_000   // makeClient's logoutTimeoutMs
+        c.shutdown { doneAt = self.loop.refreshNow() }
         XCTAssertTrue(run(until: { doneAt != nil }, timeoutMs: 5_000))
         let waited = (doneAt ?? 0) - start
         XCTAssertGreaterThanOrEqual(waited, limit - 50)
