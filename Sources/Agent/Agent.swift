@@ -37,7 +37,7 @@ public final class Agent {
     public internal(set) var table: CallTable
     public internal(set) var counters = AgentCounters()
     public let pbx: PBXClient
-    public private(set) var reports: ReportListener?
+    public let reports: ReportListener
     public private(set) var api: APIServer?
     /// Every call event, for the demo's one-line-per-event output and later the event stream.
     public var onCallEvent: ((CallEvent) -> Void)?
@@ -50,8 +50,10 @@ public final class Agent {
     private var shuttingDown = false
     private let http: HTTPClient
 
-    /// `timeScale` speeds up the PBX session's clock (heartbeats, backoff, the login budget) for
-    /// tests that cross 10-minute windows in seconds; 1 in production.
+    /// Binds the report listener (its port is what the PBX is told) and prepares the PBX
+    /// session; `start()` binds the API and logs in. `timeScale` speeds up the PBX session's
+    /// clock (heartbeats, backoff, the login budget) for tests that cross 10-minute windows in
+    /// seconds; 1 in production.
     public init(loop: EventLoop, config: AgentConfig, log: Logger, timeScale: Int64 = 1) throws(AgentError) {
         self.loop = loop
         self.config = config
@@ -60,17 +62,33 @@ public final class Agent {
         tableConfig.endedRetentionMs = config.calls.endedRetentionMs
         self.table = CallTable(config: tableConfig)
         self.http = HTTPClient(loop: loop)
-        let advertise = try Agent.advertisedAddress(config: config)
+        let listen = config.reports.listen
+        guard let reportsAddress = SocketAddress(ip: listen.host.description, port: listen.port) else {
+            throw AgentError("[reports] listen " + listen.description + ": not a usable address")
+        }
+        _ = csys_mkdir_p(config.agent.stateDir, 0o750)
+        var deliver: ((Report) -> Void)?
+        let listener: ReportListener
+        do {
+            listener = try ReportListener(loop: loop, address: reportsAddress, config: config.reports, log: log) { report in
+                deliver?(report)
+            }
+        } catch {
+            throw AgentError("[reports] listen " + reportsAddress.description + ": " + error.message)
+        }
+        let advertise = try Agent.advertisedAddress(config: config, boundPort: listener.localAddress.port)
+        self.reports = listener
         self.pbx = PBXClient(loop: loop, http: http,
                              config: Agent.pbxClientConfig(config, advertise: advertise, timeScale: timeScale), log: log)
+        deliver = { [self] report in self.received(report) }
     }
 
     /// The address the PBX sends reports to: `[reports] advertise`, else the address this
     /// host's route to the PBX leaves from, with the listen port.
-    static func advertisedAddress(config: AgentConfig) throws(AgentError) -> (ip: String, port: UInt16) {
+    static func advertisedAddress(config: AgentConfig, boundPort: UInt16) throws(AgentError) -> (ip: String, port: UInt16) {
         if let a = config.reports.advertise { return (a.host.description, a.port) }
         let listen = config.reports.listen
-        if !listen.host.isUnspecified { return (listen.host.description, listen.port) }
+        if !listen.host.isUnspecified { return (listen.host.description, boundPort) }
         let url = config.pbx.url
         guard let pbx = SocketAddress.resolve(host: url.hostText, port: url.port) else {
             throw AgentError("[pbx] url: cannot resolve " + url.hostText + "; set [reports] advertise")
@@ -78,7 +96,7 @@ public final class Agent {
         guard let source = SocketAddress.routeSource(to: pbx) else {
             throw AgentError("no route to the PBX at " + pbx.description + "; set [reports] advertise")
         }
-        return (source, listen.port)
+        return (source, boundPort)
     }
 
     static func pbxClientConfig(_ c: AgentConfig, advertise: (ip: String, port: UInt16), timeScale: Int64) -> PBXClientConfig {
@@ -115,18 +133,9 @@ public final class Agent {
     // MARK: start and stop
 
     public func start() throws(AgentError) {
-        let listen = config.reports.listen
-        guard let reportsAddress = SocketAddress(ip: listen.host.description, port: listen.port),
-              let apiAddress = SocketAddress(ip: config.api.listen.host.description, port: config.api.listen.port) else {
-            throw AgentError("listen address not usable")
-        }
-        _ = csys_mkdir_p(config.agent.stateDir, 0o750)
-        do {
-            reports = try ReportListener(loop: loop, address: reportsAddress, config: config.reports, log: log) {
-                [self] report in self.received(report)
-            }
-        } catch {
-            throw AgentError("[reports] listen " + reportsAddress.description + ": " + error.message)
+        let listen = config.api.listen
+        guard let apiAddress = SocketAddress(ip: listen.host.description, port: listen.port) else {
+            throw AgentError("[api] listen " + listen.description + ": not a usable address")
         }
         do {
             api = try APIServer(agent: self, address: apiAddress)
@@ -151,7 +160,7 @@ public final class Agent {
             for w in list { finishWaiter(w, id: id, outcome: .shuttingDown) }
         }
         waiters = [:]
-        reports?.close()
+        reports.close()
         pbx.shutdown { [self] in
             self.api?.close()
             self.log.info("agent", "stopped")

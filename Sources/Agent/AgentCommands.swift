@@ -82,7 +82,7 @@ public enum AgentCommands {
             log.error("agent", "signals: " + error.message)
             return 1
         }
-        let reports = agent.reports?.localAddress.description ?? "-"
+        let reports = agent.reports.localAddress.description
         let api = agent.api?.localAddress.description ?? "-"
         log.info("agent", "ucagent " + BuildInfo.version + " (" + BuildInfo.flavour + ") listening reports=" + reports + " api=" + api)
         onStart(agent)

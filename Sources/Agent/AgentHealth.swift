@@ -51,7 +51,8 @@ enum AgentHealth {
         c.append("calls_reconciled_ended", .int(tc.reconciledEnds))
         c.append("calls_learned", .int(tc.learnedCalls))
         c.append("calls_refused_over_limit", .int(tc.refusedCalls))
-        if let r = agent.reports?.counters {
+        do {
+            let r = agent.reports.counters
             c.append("reports_received", .int(r.received))
             c.append("reports_rejected", .int(r.rejected))
             c.append("reports_forbidden", .int(r.forbidden))

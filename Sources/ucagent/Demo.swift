@@ -71,7 +71,7 @@ enum Demo {
                     let base = "http://" + (agent.api?.localAddress.description ?? "")
                     Output.out("""
                     ucagent demo: a simulated OpenVox UC PBX on \(pbxAddress.description) (control \(sim.controlAddress?.description ?? "-")) \
-                    and the agent (reports \(agent.reports?.localAddress.description ?? "-"), API \(base)).
+                    and the agent (reports \(agent.reports.localAddress.description), API \(base)).
                     Calls come and go every few seconds. In another terminal:
                       curl -s \(base)/v1/calls                  # live calls
                       curl -s -X DELETE \(base)/v1/calls/ID     # drop one (ID from the list)

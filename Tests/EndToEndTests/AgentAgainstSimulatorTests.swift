@@ -72,7 +72,8 @@ final class AgentAgainstSimulatorTests: XCTestCase {
     /// A token that dies between heartbeats is noticed and replaced.
     func testLogsInAgainWhenTokenExpires() throws {
         try h.startSimulator(timeScale: 600)      // token lifetime 3 s < heartbeat 5 s
-        try h.startAgent()
+        // Queries keep a token alive too, so reconcile less often than the token lives.
+        try h.startAgent(reconcileInterval: "60s")
         h.eventually("agent logged in") { session() == "logged_in" }
         h.eventually("a second login after the token expired", timeout: 25) { counter("logins_ok") >= 2 }
         h.eventually("agent logged in again") { session() == "logged_in" }
@@ -124,7 +125,7 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         h.eventually("agent logged in") { session() == "logged_in" }
         let c = placeCall(#"{"type":"inbound","from":"0551234","to":"101"}"#)
         h.eventually("inbound call ringing") { agentCall(where: { involves($0, "101") && $0["state"] as? String == "ringing" }) != nil }
-        let call = agentCall(where: { involves($0, "101") })!
+        let call = try XCTUnwrap(agentCall(where: { involves($0, "101") }))
         XCTAssertEqual(call["direction"] as? String, "inbound")
         XCTAssertEqual(call["caller"] as? String, "0551234")
         XCTAssertEqual(h.control("POST", "/sim/calls/\(simCallID(c))/answer").status, 200)
@@ -150,7 +151,7 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         h.eventually("agent logged in") { session() == "logged_in" }
         placeCall(#"{"type":"outbound","from":"102","to":"0209876","answer_after_ms":0}"#)
         h.eventually("outbound call answered") { agentCall(where: { involves($0, "102") && $0["state"] as? String == "answered" }) != nil }
-        let id = agentCall(where: { involves($0, "102") })!["id"] as! Int
+        let id = try XCTUnwrap(agentCall(where: { involves($0, "102") })?["id"] as? Int)
         let r = h.api("DELETE", "/v1/calls/\(id)")
         XCTAssertEqual(r.status, 200, r.text)
         XCTAssertEqual(r.json["status"] as? String, "hung_up")
@@ -171,7 +172,7 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         h.eventually("agent logged in") { session() == "logged_in" }
         placeCall(#"{"type":"internal","from":"103","to":"104","answer_after_ms":0}"#)
         h.eventually("internal call answered") { agentCall(where: { involves($0, "104") && $0["state"] as? String == "answered" }) != nil }
-        let id = agentCall(where: { involves($0, "104") })!["id"] as! Int
+        let id = try XCTUnwrap(agentCall(where: { involves($0, "104") })?["id"] as? Int)
         let r = h.api("DELETE", "/v1/calls/\(id)")
         XCTAssertEqual(r.status, 200, r.text)
         XCTAssertEqual(r.json["status"] as? String, "hung_up")
@@ -181,11 +182,12 @@ final class AgentAgainstSimulatorTests: XCTestCase {
     /// reconciliation ends it.
     func testUnconfirmedHangupThenReconciliationEndsTheCall() throws {
         try h.startSimulator()
-        try h.startAgent()
+        // Reconciliation (two polls) must not end the call before the confirmation times out.
+        try h.startAgent(reconcileInterval: "4s", hangupConfirmTimeout: "1s")
         h.eventually("agent logged in") { session() == "logged_in" }
         placeCall(#"{"type":"inbound","from":"0557777","to":"105","answer_after_ms":0}"#)
         h.eventually("answered") { agentCall(where: { involves($0, "105") && $0["state"] as? String == "answered" }) != nil }
-        let id = agentCall(where: { involves($0, "105") })!["id"] as! Int
+        let id = try XCTUnwrap(agentCall(where: { involves($0, "105") })?["id"] as? Int)
         XCTAssertEqual(h.control("POST", "/sim/drop-reports", body: #"{"count":10}"#).status, 200)
         let r = h.api("DELETE", "/v1/calls/\(id)")
         XCTAssertEqual(r.status, 504, r.text)
@@ -205,7 +207,7 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         h.eventually("agent logged in") { session() == "logged_in" }
         let c = placeCall(#"{"type":"outbound","from":"106","to":"0301111","answer_after_ms":0}"#)
         h.eventually("answered") { agentCall(where: { involves($0, "106") && $0["state"] as? String == "answered" }) != nil }
-        let id = agentCall(where: { involves($0, "106") })!["id"] as! Int
+        let id = try XCTUnwrap(agentCall(where: { involves($0, "106") })?["id"] as? Int)
         XCTAssertEqual(h.control("POST", "/sim/drop-reports", body: #"{"count":10}"#).status, 200)
         XCTAssertEqual(h.control("POST", "/sim/calls/\(simCallID(c))/hangup").status, 200)
         let r = h.api("DELETE", "/v1/calls/\(id)")
@@ -221,7 +223,7 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         h.eventually("agent logged in") { session() == "logged_in" }
         placeCall(#"{"type":"inbound","from":"0558888","to":"107","answer_after_ms":0}"#)
         h.eventually("answered") { agentCall(where: { involves($0, "107") && $0["state"] as? String == "answered" }) != nil }
-        let id = agentCall(where: { involves($0, "107") })!["id"] as! Int
+        let id = try XCTUnwrap(agentCall(where: { involves($0, "107") })?["id"] as? Int)
         XCTAssertEqual(h.control("POST", "/sim/silent", body: #"{"on":true}"#).status, 200)
         h.eventually("table marked stale", timeout: 20) {
             (health()["table"] as? [String: Any])?["fresh"] as? Bool == false

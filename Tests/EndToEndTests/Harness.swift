@@ -49,6 +49,7 @@ final class Harness {
 
     /// Writes a config for the running simulator and starts the agent with it.
     func startAgent(password: String = "secret", extraConfig: String = "", timeScale: Int = 1,
+                    reconcileInterval: String = "1s", hangupConfirmTimeout: String = "3s",
                     environment: [String: String] = [:]) throws {
         let conf = """
         [agent]
@@ -59,7 +60,7 @@ final class Harness {
         username = api
         password = \(password)
         heartbeat_interval = 5s
-        reconcile_interval = 1s
+        reconcile_interval = \(reconcileInterval)
         request_timeout = 2s
 
         [reports]
@@ -68,7 +69,7 @@ final class Harness {
 
         [api]
         listen = 127.0.0.1:0
-        hangup_confirm_timeout = 3s
+        hangup_confirm_timeout = \(hangupConfirmTimeout)
 
         [log]
         level = debug
