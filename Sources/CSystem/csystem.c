@@ -145,6 +145,8 @@ int csys_set_nodelay(int fd) {
     return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ? -errno : 0;
 }
 
+int csys_shutdown_write(int fd) { return shutdown(fd, SHUT_WR) < 0 ? -errno : 0; }
+
 long csys_read(int fd, void *buf, unsigned long len) {
     ssize_t n;
     do { n = read(fd, buf, len); } while (n < 0 && errno == EINTR);

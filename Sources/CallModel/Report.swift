@@ -175,6 +175,10 @@ public struct Report: Equatable, Sendable {
     public var extensions: [ExtensionNumber]
     public var inbound: TrunkLeg?
     public var outbound: TrunkLeg?
+    /// Whether the `inbound`/`outbound` object came before the first `ext` in the payload. The
+    /// order of participants carries meaning (RING: callee first; first BYE: the party that hung
+    /// up first), and the outbound BYE capture lists `outbound` first: the external side hung up.
+    public var trunkListedFirst: Bool
     /// PBX serial number (`sn`); may be missing.
     public var serial: String?
     public var quirks: ReportQuirks
@@ -184,10 +188,10 @@ public struct Report: Equatable, Sendable {
 
     public init(kind: ReportKind, callID: PBXCallID? = nil, extensions: [ExtensionNumber] = [],
                 inbound: TrunkLeg? = nil, outbound: TrunkLeg? = nil, serial: String? = nil,
-                quirks: ReportQuirks = [], digest: UInt64 = 0) {
+                quirks: ReportQuirks = [], digest: UInt64 = 0, trunkListedFirst: Bool = false) {
         self.kind = kind; self.callID = callID; self.extensions = extensions
         self.inbound = inbound; self.outbound = outbound; self.serial = serial
-        self.quirks = quirks; self.digest = digest
+        self.quirks = quirks; self.digest = digest; self.trunkListedFirst = trunkListedFirst
     }
 }
 

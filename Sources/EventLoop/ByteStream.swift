@@ -18,7 +18,9 @@ public protocol ByteStream: AnyObject {
 }
 
 extension TCPConnection: ByteStream {
+    /// Ignored once closed (the handlers would never run, and would keep what they capture).
     public func setHandlers(onRead: @escaping ([UInt8]) -> Void, onClose: @escaping (SystemError?) -> Void) {
+        guard !isClosed else { return }
         self.onRead = onRead
         self.onClose = onClose
     }

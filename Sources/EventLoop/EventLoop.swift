@@ -119,7 +119,8 @@ public final class EventLoop {
 
     // MARK: running
 
-    /// Runs until `stop()` is called (from a handler, timer or signal callback).
+    /// Runs until `stop()` is called (from a handler, timer or signal callback). A `stop()`
+    /// before `run()` is forgotten: each `run()` starts afresh, as Redis `aeMain` does.
     public func run() {
         stopRequested = false
         while !stopRequested && !closed {

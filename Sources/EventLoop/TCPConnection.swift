@@ -19,6 +19,10 @@ import CSystem
 ///   `loop.counters.outputOverflowCloses` (Redis `client-output-buffer-limit`).
 /// - Peer EOF: buffered output is still flushed, then the connection closes with `nil`.
 ///   Half-closed peers are not kept open for later replies.
+/// - `closeAfterFlush` is a lingering close (nginx `lingering_close`): after the output is
+///   flushed it sends FIN, then reads and discards until the peer's EOF or `lingerMs`, and
+///   only then closes the fd. Closing with unread input would send RST, and an RST can make
+///   the peer drop the reply it has not read yet (a 413 sent while the body still arrives).
 public final class TCPConnection {
     public let loop: EventLoop
     /// The socket. Owned by this connection: closed by it, never by the caller.
@@ -40,14 +44,21 @@ public final class TCPConnection {
     public static let defaultMaxOutputBytes: Int64 = 4 << 20
     /// 1 MiB: stop taking requests from a peer that is not reading its replies.
     public static let defaultPauseReadingAboveOutputBytes: Int64 = 1 << 20
+    /// After `closeAfterFlush` has flushed and sent FIN, how long to wait for the peer's
+    /// EOF while discarding its input; 0 closes at once.
+    public var lingerMs: Int64 = 2000
 
     public private(set) var bytesRead: Int64 = 0
     public private(set) var bytesWritten: Int64 = 0
     public private(set) var bufferedOutputBytes: Int64 = 0
     public var isClosed: Bool { state == .closed }
 
-    private enum State { case open, flushingToClose, closed }
+    private enum State { case open, flushingToClose, lingering, closed }
     private var state: State = .open
+    /// Whether the flush that `flushingToClose` waits for ends in a lingering close
+    /// (`closeAfterFlush`) or a plain one (the peer already sent EOF).
+    private var lingerAfterFlush = false
+    private var lingerTimer: TimerID?
     private var out: [[UInt8]] = []
     private var outHead = 0
     private var userPaused = false
@@ -103,11 +114,13 @@ public final class TCPConnection {
         updateInterest()
     }
 
-    /// Closes once everything buffered is sent; stops reading now. Later writes are dropped.
+    /// Closes once everything buffered is sent (a lingering close, see the type's comment);
+    /// stops delivering input now. Later writes are dropped. `onClose(nil)` follows.
     public func closeAfterFlush() {
         guard state == .open else { return }
+        lingerAfterFlush = true
         if bufferedOutputBytes == 0 {
-            finish(nil)
+            startLinger()
         } else {
             state = .flushingToClose
             updateInterest()
@@ -133,7 +146,7 @@ public final class TCPConnection {
     // MARK: event handling
 
     private var wantsRead: Bool {
-        state == .open && !userPaused && bufferedOutputBytes <= pauseReadingAboveOutputBytes
+        (state == .open && !userPaused && bufferedOutputBytes <= pauseReadingAboveOutputBytes) || state == .lingering
     }
 
     private func handle(_ r: IOReadiness) {
@@ -141,7 +154,9 @@ public final class TCPConnection {
         if r.error {
             let e = csys_socket_error(fd)
             if e != 0 {
-                fail(SystemError(code: e, operation: "connection with " + peer.description))
+                // A reset while lingering is the peer closing with our FIN unread: the close
+                // the caller asked for, not a failure.
+                finish(state == .lingering ? nil : SystemError(code: e, operation: "connection with " + peer.description))
                 return
             }
         }
@@ -162,6 +177,11 @@ public final class TCPConnection {
         let scratch = loop.readScratch
         guard let base = scratch.baseAddress else { return }
         let n = Int(csys_read(fd, base, UInt(scratch.count)))
+        if state == .lingering {
+            // Discarding until the peer's EOF; an error now (ECONNRESET) changes nothing.
+            if n == 0 || (n < 0 && n != -Int(EAGAIN) && n != -Int(EWOULDBLOCK)) { finish(nil) }
+            return
+        }
         if n > 0 {
             bytesRead += Int64(n)
             let chunk = [UInt8](UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
@@ -171,6 +191,7 @@ public final class TCPConnection {
                 finish(nil)
             } else {
                 state = .flushingToClose
+                lingerAfterFlush = false
                 updateInterest()
             }
         } else if n != -Int(EAGAIN) && n != -Int(EWOULDBLOCK) {
@@ -201,8 +222,21 @@ public final class TCPConnection {
             }
         }
         if bufferedOutputBytes == 0 && state == .flushingToClose {
+            if lingerAfterFlush { startLinger() } else { finish(nil) }
+            return
+        }
+        updateInterest()
+    }
+
+    private func startLinger() {
+        guard lingerMs > 0, csys_shutdown_write(fd) == 0 else {
             finish(nil)
             return
+        }
+        state = .lingering
+        lingerTimer = loop.schedule(afterMs: lingerMs) { [self] in
+            self.lingerTimer = nil
+            self.finish(nil)
         }
         updateInterest()
     }
@@ -246,6 +280,7 @@ public final class TCPConnection {
     private func finish(_ error: SystemError?) {
         guard state != .closed else { return }
         state = .closed
+        if let t = lingerTimer { loop.cancel(t); lingerTimer = nil }
         if !parked { loop.unwatch(fd: fd) }
         _ = csys_close(fd)
         out.removeAll()

@@ -190,28 +190,101 @@ final class TCPTests: XCTestCase {
 
     func testCloseAfterFlushDeliversEverythingThenCloses() throws {
         let loop = try EventLoop()
-        let payload = (0..<(3 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var payload = [UInt8](repeating: 0, count: 3 * 1024 * 1024)
+        payload.withUnsafeMutableBufferPointer { p in
+            for i in 0..<p.count { p[i] = UInt8(truncatingIfNeeded: i &* 31 &+ i >> 12) }
+        }
+        var serverClose: [SystemError?] = []
         let listener = try TCPListener(loop: loop, address: loopback) { conn in
             conn.write(payload)
             conn.write(bytes("end"))
             conn.closeAfterFlush()
             conn.write(bytes("dropped"))
+            conn.onClose = { serverClose.append($0) }
         }
         var received: [UInt8] = []
         var closeError: [SystemError?] = []
         TCPConnection.connect(loop: loop, to: listener.localAddress, timeoutMs: 1000) { r in
             guard case .success(let c) = r else { return XCTFail("connect") }
             c.onRead = { received += $0 }
-            c.onClose = { closeError.append($0); loop.stop() }
+            c.onClose = { closeError.append($0) }
         }
+        loop.addBeforeSleep { if closeError.count == 1 && serverClose.count == 1 { loop.stop() } }
         runLoop(loop)
         XCTAssertEqual(received.count, payload.count + 3)
-        XCTAssertTrue(received.prefix(payload.count).elementsEqual(payload))
+        let same = received.withUnsafeBytes { r in payload.withUnsafeBytes { p in memcmp(r.baseAddress!, p.baseAddress!, p.count) == 0 } }
+        XCTAssertTrue(same)
         XCTAssertEqual(Array(received.suffix(3)), bytes("end"))
         XCTAssertEqual(closeError.count, 1)
         XCTAssertNil(closeError.first ?? nil)
+        XCTAssertNil(serverClose.first ?? nil)
         listener.close()
         XCTAssertEqual(loop.watchedCount, 0)
+        XCTAssertEqual(loop.pendingTimers, 0)
+    }
+
+    /// A reply sent while the peer is still uploading must arrive: closing with unread input
+    /// would send RST instead of FIN.
+    func testLingeringCloseDeliversReplyToAPeerStillSending() throws {
+        let loop = try EventLoop()
+        var serverClose: [SystemError?] = []
+        var serverSawBytes: Int64 = 0
+        let listener = try TCPListener(loop: loop, address: loopback) { conn in
+            var replied = false
+            conn.onRead = { _ in
+                guard !replied else { return }
+                replied = true
+                conn.write(bytes("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n"))
+                conn.closeAfterFlush()
+            }
+            conn.onClose = { serverClose.append($0); serverSawBytes = conn.bytesRead }
+        }
+        var reply: [UInt8] = []
+        var clientClose: [SystemError?] = []
+        TCPConnection.connect(loop: loop, to: listener.localAddress, timeoutMs: 1000) { r in
+            guard case .success(let c) = r else { return XCTFail("connect") }
+            c.maxOutputBytes = 64 << 20
+            c.onRead = { reply += $0 }
+            c.onClose = { clientClose.append($0) }
+            c.write([UInt8](repeating: 0x42, count: 8 << 20))
+        }
+        loop.addBeforeSleep { if serverClose.count == 1 && clientClose.count == 1 { loop.stop() } }
+        runLoop(loop)
+        XCTAssertEqual(String(decoding: reply, as: UTF8.self), "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(clientClose.count, 1)
+        XCTAssertNil(clientClose.first ?? nil)
+        XCTAssertNil(serverClose.first ?? nil)
+        XCTAssertGreaterThan(serverSawBytes, 0)
+        listener.close()
+        XCTAssertEqual(loop.watchedCount, 0)
+        XCTAssertEqual(loop.pendingTimers, 0)
+    }
+
+    func testLingerEndsAfterLingerMsWhenPeerNeverCloses() throws {
+        let loop = try EventLoop()
+        var closedAfter: Int64 = -1
+        var client: TCPConnection?
+        let listener = try TCPListener(loop: loop, address: loopback) { conn in
+            conn.lingerMs = 100
+            let start = loop.refreshNow()
+            conn.onClose = { e in
+                XCTAssertNil(e)
+                closedAfter = loop.refreshNow() - start
+                loop.stop()
+            }
+            conn.write(bytes("bye"))
+            conn.closeAfterFlush()
+        }
+        TCPConnection.connect(loop: loop, to: listener.localAddress, timeoutMs: 1000) { r in
+            guard case .success(let c) = r else { return XCTFail("connect") }
+            c.pauseReading()   // never sees our FIN, never closes
+            client = c
+        }
+        runLoop(loop)
+        XCTAssertGreaterThanOrEqual(closedAfter, 100)
+        XCTAssertLessThan(closedAfter, 1000)
+        client?.close()
+        listener.close()
     }
 
     func testPauseAndResumeReading() throws {

@@ -53,6 +53,7 @@ int csys_parse_addr(const char *text, uint16_t port, csys_addr *out);   /* numer
 int csys_format_addr(const csys_addr *addr, char *out, int outlen);     /* address without port */
 int csys_resolve(const char *host, uint16_t port, csys_addr *out);      /* getaddrinfo; blocking: startup only */
 int csys_set_nodelay(int fd);
+int csys_shutdown_write(int fd);                      /* shutdown(SHUT_WR): send FIN, keep reading */
 
 long csys_read(int fd, void *buf, unsigned long len);   /* bytes, 0 = EOF, or -errno (retries EINTR) */
 long csys_write(int fd, const void *buf, unsigned long len);
