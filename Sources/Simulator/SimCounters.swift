@@ -14,6 +14,8 @@ public struct SimCounters: Equatable {
     public var heartbeatsOK: Int64 = 0
     public var logouts: Int64 = 0
     public var tokensExpired: Int64 = 0
+    /// Tokens dropped because `maxSessions` were alive.
+    public var tokensEvicted: Int64 = 0
     public var callsStarted: Int64 = 0
     public var callsAnswered: Int64 = 0
     public var callsFailed: Int64 = 0

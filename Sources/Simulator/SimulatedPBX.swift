@@ -39,6 +39,13 @@ public final class SimulatedPBX {
     var deadTokens: [String] = []
     static let deadTokenMemory = 1024
     public internal(set) var lockouts: [String: SimLockout] = [:]
+    /// Live tokens kept at most; a login beyond it evicts the least recently active token
+    /// (which then reads as unknown). Real firmware limits are unknown; this only bounds memory.
+    public static let maxSessions = 256
+    /// Failed-login records kept at most; beyond it records that are not blocking are dropped.
+    public static let maxLockoutRecords = 4096
+    /// Live calls at most: control requests beyond it are refused (409).
+    public static let maxLiveCalls = 1000
     var loginSeq: Int64 = 0
 
     public internal(set) var calls: [SimCall] = []
