@@ -97,9 +97,9 @@ public enum SimReportRenderer {
                 o.append("reason", shape == .openvox ? .int(Int64(reason)) : .string(reasonText(reason)))
             }
             o.append("callid", .string(c.callid))
-            // Yeastar's 1.0.2 CallFailed example keeps top-level objects (§9.1), so only the
-            // other actions use the `call` array.
-            if shape == .yeastar102 && c.reason == nil {
+            // Yeastar's 1.0.2 CallFailed example keeps top-level objects (§9.1); that is only
+            // possible while no key repeats (one extension), else the `call` array is used.
+            if shape == .yeastar102 && (c.reason == nil || extensionCount(c.parties) > 1) {
                 var items: [JSONValue] = []
                 for p in c.parties {
                     for (k, v) in members(p, extidArray: false, splitExts: true) {
@@ -154,6 +154,12 @@ public enum SimReportRenderer {
                 "from": .string(from), "to": .string(to), "trunk": .string(trunk), "outboundid": .string(id),
             ]))]
         }
+    }
+
+    static func extensionCount(_ parties: [SimParty]) -> Int {
+        var n = 0
+        for p in parties { if case .ext(let ids) = p { n += ids.count } }
+        return n
     }
 
     /// Yeastar's string reasons (§10.1); OpenVox sends the bare number instead.

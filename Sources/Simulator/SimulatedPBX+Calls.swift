@@ -18,6 +18,9 @@ extension SimulatedPBX {
     /// Starts a call (ALERT, RING, ExtensionStatus) and schedules its script.
     public func startCall(_ spec: SimCallSpec, now: Int64) throws(SimControlError) -> (call: SimCall, deliveries: [SimDelivery]) {
         try validate(spec)
+        guard calls.count < SimulatedPBX.maxLiveCalls else {
+            throw .wrongState("the simulated PBX already has " + String(SimulatedPBX.maxLiveCalls) + " live calls")
+        }
         let t = clock.sim(now)
         let (call, out) = beginCall(spec, t: t, now: now)
         return (call, out)

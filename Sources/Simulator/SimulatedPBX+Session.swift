@@ -77,6 +77,7 @@ extension SimulatedPBX {
                 return .failed(settings.lockingFailureReturnsLockout ? e.lockedOut : e.badCredentials, format: format)
             }
             lockouts[clientIP] = record
+            trimLockouts(t)
             return .failed(e.badCredentials, format: format)
         }
         guard let port = f.value("port") else { return .failed(e.missingParameter, format: format) }
@@ -87,6 +88,12 @@ extension SimulatedPBX {
         lockouts[clientIP] = nil
         // Replaced tokens read as unknown afterwards, like logged-out ones: they did not time out.
         if settings.subscribers == .replaceOnLogin { sessions = [] }
+        if sessions.count >= SimulatedPBX.maxSessions {
+            var oldest = 0
+            for (i, s) in sessions.enumerated() where s.lastActivity < sessions[oldest].lastActivity { oldest = i }
+            sessions.remove(at: oldest)
+            counters.tokensEvicted += 1
+        }
         var token = random.hexToken()
         while sessionIndex(token) != nil || deadTokens.contains(token) { token = random.hexToken() }
         loginSeq += 1
@@ -94,6 +101,16 @@ extension SimulatedPBX {
                                    loginSeq: loginSeq, createdAt: t, lastActivity: t))
         counters.loginsOK += 1
         return .success([JSONMember(key: "token", value: .string(token))], format: format)
+    }
+
+    /// Keeps the failure records bounded: blocking records stay, counting ones go first.
+    func trimLockouts(_ t: Int64) {
+        guard lockouts.count > SimulatedPBX.maxLockoutRecords else { return }
+        var keep: [String: SimLockout] = [:]
+        for (ip, l) in lockouts {
+            if let until = l.blockedUntil, until > t { keep[ip] = l }
+        }
+        lockouts = keep
     }
 
     /// Requires `ipaddr` and `port`; re-registers the destination. The idle timer was already

@@ -49,7 +49,7 @@ extension SimulatedPBX {
             "logins_ok": .int(c.loginsOK), "logins_failed": .int(c.loginsFailed),
             "logins_blocked": .int(c.loginsBlocked), "lockouts": .int(c.lockouts),
             "heartbeats": .int(c.heartbeatRequests), "heartbeats_ok": .int(c.heartbeatsOK),
-            "heartbeats_failed": .int(c.heartbeatRequests - c.heartbeatsOK), "logouts": .int(c.logouts), "tokens_expired": .int(c.tokensExpired),
+            "heartbeats_failed": .int(c.heartbeatRequests - c.heartbeatsOK), "logouts": .int(c.logouts), "tokens_expired": .int(c.tokensExpired), "tokens_evicted": .int(c.tokensEvicted),
             "calls_started": .int(c.callsStarted), "calls_answered": .int(c.callsAnswered),
             "calls_failed": .int(c.callsFailed), "calls_completed": .int(c.callsCompleted),
             "calls_transferred": .int(c.callsTransferred), "api_hangups": .int(c.apiHangups),

@@ -1,93 +1,11 @@
 import JSON
 
-/// Counters shown by `GET /sim/state`.
-public struct SimCounters: Equatable {
-    public var apiRequests: Int64 = 0
-    public var apiFailures: Int64 = 0
-    /// Requests that got no answer because the PBX was silent or rebooting.
-    public var apiUnanswered: Int64 = 0
-    public var loginsOK: Int64 = 0
-    public var loginsFailed: Int64 = 0
-    /// Logins refused because the client IP was blocked (even with the right password).
-    public var loginsBlocked: Int64 = 0
-    public var lockouts: Int64 = 0
-    /// Heartbeat requests, answered Success or not.
-    public var heartbeatRequests: Int64 = 0
-    public var heartbeatsOK: Int64 = 0
-    public var logouts: Int64 = 0
-    public var tokensExpired: Int64 = 0
-    public var callsStarted: Int64 = 0
-    public var callsAnswered: Int64 = 0
-    public var callsFailed: Int64 = 0
-    public var callsCompleted: Int64 = 0
-    public var callsTransferred: Int64 = 0
-    public var apiHangups: Int64 = 0
-    /// Report events produced (each may go to several destinations).
-    public var reportsGenerated: Int64 = 0
-    /// Report events produced while nobody had a live token with a destination.
-    public var reportsUnsubscribed: Int64 = 0
-    /// Report events swallowed while the PBX was silent or rebooting.
-    public var reportsSuppressed: Int64 = 0
-    public var trafficCallsSkipped: Int64 = 0
-    public var reboots: Int64 = 0
-
-    public init() {}
-}
-
-/// A logged-in API client.
-public struct SimSession: Equatable {
-    public let token: String
-    public let clientIP: String
-    public internal(set) var destination: SimDestination?
-    /// `version` sent at login ("0.0.1", "1.0.2", …), if any.
-    public let version: String?
-    public let loginSeq: Int64
-    /// Simulated ms.
-    public let createdAt: Int64
-    public internal(set) var lastActivity: Int64
-    public internal(set) var heartbeats: Int64 = 0
-}
-
-/// Failed-login bookkeeping for one client IP.
-public struct SimLockout: Equatable {
-    public internal(set) var failures = 0
-    /// Simulated ms; nil while not blocked.
-    public internal(set) var blockedUntil: Int64?
-}
-
 /// What the API handler produced: the reply, and reports that the request caused (a hangup).
 public struct SimAPIResult: Equatable {
     public var reply: SimAPIReply
     public var deliveries: [SimDelivery]
 
     public var response: SimAPIResponse? { reply.response }
-}
-
-/// Why a control request (test hook) was refused; `httpStatus` is what the control API answers.
-public enum SimControlError: Error, Equatable {
-    case unknownCall(Int64)
-    case unknownExtension(String)
-    case extensionUnavailable(String)
-    case invalid(String)
-    case wrongState(String)
-
-    public var message: String {
-        switch self {
-        case .unknownCall(let id): return "no live call with id " + String(id)
-        case .unknownExtension(let e): return "extension " + e + " does not exist on the simulated PBX"
-        case .extensionUnavailable(let e): return "extension " + e + " is not registered (unavailable)"
-        case .invalid(let m): return m
-        case .wrongState(let m): return m
-        }
-    }
-
-    public var httpStatus: Int {
-        switch self {
-        case .unknownCall: return 404
-        case .unknownExtension, .extensionUnavailable, .invalid: return 400
-        case .wrongState: return 409
-        }
-    }
 }
 
 enum SimTimerEvent: Equatable {
@@ -121,6 +39,13 @@ public final class SimulatedPBX {
     var deadTokens: [String] = []
     static let deadTokenMemory = 1024
     public internal(set) var lockouts: [String: SimLockout] = [:]
+    /// Live tokens kept at most; a login beyond it evicts the least recently active token
+    /// (which then reads as unknown). Real firmware limits are unknown; this only bounds memory.
+    public static let maxSessions = 256
+    /// Failed-login records kept at most; beyond it records that are not blocking are dropped.
+    public static let maxLockoutRecords = 4096
+    /// Live calls at most: control requests beyond it are refused (409).
+    public static let maxLiveCalls = 1000
     var loginSeq: Int64 = 0
 
     public internal(set) var calls: [SimCall] = []

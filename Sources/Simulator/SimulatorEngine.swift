@@ -199,6 +199,15 @@ public final class SimulatorEngine {
     public func state(now: Int64) -> JSONValue {
         var o = pbx.stateJSON(now: now).object ?? JSONObject()
         let c = outbox.counters
+        // The headline delivery numbers also sit with the other counters, for scripts that
+        // read only `counters`.
+        for (i, m) in o.members.enumerated() where m.key == "counters" {
+            guard case .object(var counters) = m.value else { continue }
+            counters.append("reports_sent", .int(c.sent))
+            counters.append("reports_acked", .int(c.acked))
+            counters.append("reports_resent", .int(c.resent))
+            o.members[i].value = .object(counters)
+        }
         o.append("delivery", [
             "queued": .int(c.queued), "sent": .int(c.sent), "acked": .int(c.acked), "rejected": .int(c.rejected),
             "failed_attempts": .int(c.failedAttempts), "resent": .int(c.resent),

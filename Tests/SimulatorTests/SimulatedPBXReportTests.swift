@@ -202,8 +202,16 @@ final class SimulatedPBXReportTests: XCTestCase {
         XCTAssertEqual(signature(bye.first("BYE") ?? .null), signature(try Payloads.value("yeastar-bye-internal-1.json")))
         XCTAssertEqual(signature(bye.first("ExtensionStatus") ?? .null), signature(try Payloads.value("yeastar-extensionstatus-1.json")))
 
-        let (out2, _) = (pbx.start(SimCallSpec(kind: .outbound, from: "1001", to: "9282883883")).1, 0)
+        let (outbound, out2) = pbx.start(SimCallSpec(kind: .outbound, from: "1001", to: "9282883883"))
         XCTAssertEqual(signature(out2.first("RING") ?? .null), signature(try Payloads.value("yeastar-ring-outbound-1.json")))
+        // CallFailed keeps Yeastar's top-level objects and a string reason…
+        let failed = try pbx.fail(callID: outbound.id, reason: 486, now: 0).first("CallFailed")
+        XCTAssertEqual(failed?.object?.keys, ["action", "reason", "callid", "outbound", "ext", "sn"])
+        XCTAssertEqual(failed?["reason"], "486 Busy Here")
+        // …except with two extensions, which only the `call` array can hold without a repeated key.
+        let internalCall = pbx.start(SimCallSpec(kind: .internal, from: "1005", to: "1006")).0
+        let failed2 = try pbx.fail(callID: internalCall.id, now: 0).first("CallFailed")
+        XCTAssertEqual(failed2?.object?.keys, ["action", "reason", "callid", "call", "sn"])
     }
 
     func testLoginVersion102SelectsTheYeastarShapeWhenHonoured() {

@@ -245,6 +245,22 @@ final class SimulatedPBXSessionTests: XCTestCase {
         XCTAssertEqual(pbx.counters.apiUnanswered, 2)
     }
 
+    func testSessionsAndFailureRecordsAreBounded() {
+        let pbx = makePBX()
+        let first = login(pbx, now: 0)
+        for i in 1...SimulatedPBX.maxSessions { login(pbx, now: Int64(i)) }
+        XCTAssertEqual(pbx.sessions.count, SimulatedPBX.maxSessions)
+        XCTAssertEqual(pbx.counters.tokensEvicted, 1)
+        XCTAssertEqual(api(pbx, "deviceinfo/query", token: first, now: 1_000).errno, "20004")
+        let bad = loginBody(password: "00000000000000000000000000000000")
+        for _ in 0..<5 { _ = pbx.handle(endpoint: "login", body: bad, clientIP: "9.9.9.9", now: 0) }
+        for i in 0...SimulatedPBX.maxLockoutRecords {
+            _ = pbx.handle(endpoint: "login", body: bad, clientIP: "10.1." + String(i / 256) + "." + String(i % 256), now: 0)
+        }
+        XCTAssertLessThanOrEqual(pbx.lockouts.count, SimulatedPBX.maxLockoutRecords)
+        XCTAssertTrue(pbx.isBlocked(clientIP: "9.9.9.9", now: 1))
+    }
+
     func testSubscriberModes() {
         // every-token: two clients, two destinations; the same destination twice gets one copy.
         var pbx = makePBX()

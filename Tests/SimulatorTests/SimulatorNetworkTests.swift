@@ -100,6 +100,8 @@ final class SimulatorNetworkTests: XCTestCase {
         XCTAssertEqual(Array(log.map { $0["outcome"]?.string ?? "" }.prefix(3)), ["status 500", "status 404", "acked"])
         XCTAssertEqual(log.map { $0["attempt"]?.int64 ?? 0 }.prefix(3), [1, 2, 3])
         XCTAssertEqual(net.state()["delivery"]?["resent"], .int(2))
+        XCTAssertEqual(net.state()["counters"]?["reports_resent"], .int(2))
+        XCTAssertTrue(net.run { net.state()["counters"]?["reports_acked"] == .int(3) })
     }
 
     func testRefusedDeliveriesAreResentThenGivenUp() throws {
