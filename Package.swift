@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["EventLoop", "CSystem", "COpenSSL"]),
         // The PBX boundary: session client and report normaliser.
         .target(name: "PBX", dependencies: ["JSON", "CallModel", "HTTP", "EventLoop", "Crypto"]),
-        .target(name: "Simulator", dependencies: ["JSON", "HTTP", "EventLoop", "Crypto"]),
+        .target(name: "Simulator", dependencies: ["JSON", "HTTP", "EventLoop", "Crypto", "CSystem"]),
         .target(name: "Agent", dependencies: ["JSON", "CallModel", "EventLoop", "HTTP", "Crypto", "PBX", "CSystem"]),
         .executableTarget(name: "ucagent", dependencies: ["Agent", "Simulator", "EventLoop", "CSystem"]),
 
