@@ -49,7 +49,7 @@ final class Harness {
 
     /// Writes a config for the running simulator and starts the agent with it.
     func startAgent(password: String = "secret", extraConfig: String = "", timeScale: Int = 1,
-                    reconcileInterval: String = "1s", hangupConfirmTimeout: String = "3s",
+                    reconcileInterval: String = "1s", hangupConfirmTimeout: String = "3s", reportsExtra: String = "",
                     environment: [String: String] = [:]) throws {
         let conf = """
         [agent]
@@ -66,6 +66,7 @@ final class Harness {
         [reports]
         listen = 127.0.0.1:0
         allow = 127.0.0.1
+        \(reportsExtra)
 
         [api]
         listen = 127.0.0.1:0
@@ -123,6 +124,39 @@ final class Harness {
     }
 
     func simState() -> [String: Any] { control("GET", "/sim/state").json }
+
+    var stateDir: URL { dir.appendingPathComponent("state") }
+
+    /// Sends raw bytes to the report listener with Python's socket module; returns the status
+    /// line of the answer, or "closed".
+    func rawReport(_ bytes: Data, mode: String = "send", source: String? = nil, stall: Double = 0) throws -> String {
+        let file = dir.appendingPathComponent("raw-\(UUID().uuidString)")
+        try bytes.write(to: file)
+        var args = [Harness.supportFile("rawreport.py"), agentReports, mode, "--file", file.path]
+        if let source { args += ["--source", source] }
+        if stall > 0 { args += ["--stall", String(stall)] }
+        let out = RunningProcess.capture("/usr/bin/env", ["python3"] + args)
+        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func supportFile(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/\(name)").path
+    }
+
+    /// The captured OpenVox payloads (`../shared/reference/pbx-payloads` beside the repo).
+    static func payload(_ name: String) -> URL? {
+        var dir = URL(fileURLWithPath: #filePath)
+        while dir.path != "/" {
+            dir.deleteLastPathComponent()
+            let candidate = dir.appendingPathComponent("shared/reference/pbx-payloads/\(name)")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    func agentCounter(_ name: String) -> Int {
+        ((api("GET", "/v1/health").json["counters"] as? [String: Any])?[name] as? Int) ?? -1
+    }
 
     /// Polls until `condition` holds; fails the test with `what` after `timeout` seconds.
     @discardableResult
