@@ -3,7 +3,8 @@
 
 usage: rawreport.py HOST:PORT MODE [--source IP] [--file PATH] [--stall SECONDS]
 MODE: send   send the bytes of --file (or stdin) and print the status line of the answer
-      slow   send the first 20 bytes, stall --stall seconds, print what came back ("closed" if nothing)
+      slow   send the first 20 bytes, stall --stall seconds, print what came back ("closed" if
+             nothing), followed by " (during stall)" when the server answered before the stall ended
       cut    send the bytes, then close the write side early (truncated body); print the answer or "closed"
 """
 import socket
@@ -20,12 +21,19 @@ def main():
     if "--source" in opts:
         s.bind((opts["--source"], 0))
     s.connect((host, int(port)))
+    early = False
     if mode == "send":
         s.sendall(data)
     elif mode == "slow":
         s.sendall(data[:20])
         import time
         time.sleep(float(opts.get("--stall", "3")))
+        try:
+            early = len(s.recv(4096, socket.MSG_PEEK | socket.MSG_DONTWAIT)) > 0
+        except BlockingIOError:
+            early = False
+        except OSError:
+            early = True
         try:
             s.sendall(data[20:])
         except OSError:
@@ -43,7 +51,8 @@ def main():
     except (ConnectionResetError, socket.timeout):
         pass
     line = answer.split(b"\r\n", 1)[0].decode("latin-1")
-    print(line if line else "closed")
+    suffix = " (during stall)" if mode == "slow" and early else ""
+    print((line if line else "closed") + suffix)
 
 
 if __name__ == "__main__":
