@@ -143,6 +143,21 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         XCTAssertEqual(h.api("GET", "/v1/calls/999999").status, 404)
     }
 
+    /// A trunk call whose reports were all lost is learned from the PBX's own query.
+    func testTrunkCallMissingFromReportsIsLearnedFromTheQuery() throws {
+        try h.startSimulator()
+        try h.startAgent()
+        h.eventually("agent logged in") { session() == "logged_in" }
+        XCTAssertEqual(h.control("POST", "/sim/drop-reports", body: #"{"count":20}"#).status, 200)
+        placeCall(#"{"type":"outbound","from":"108","to":"0304444","answer_after_ms":0}"#)
+        h.eventually("learned from the outbound query") {
+            agentCall(where: { $0["callee"] as? String == "0304444" })?["learned_from_query"] as? Bool == true
+        }
+        let call = try XCTUnwrap(agentCall(where: { $0["callee"] as? String == "0304444" }))
+        XCTAssertEqual(call["direction"] as? String, "outbound")
+        XCTAssertEqual(call["state"] as? String, "answered")
+    }
+
     // MARK: hangup outcomes
 
     func testDeleteHangsUpAndConfirms() throws {

@@ -32,11 +32,11 @@ final class ReportListenerInputTests: XCTestCase {
 
     /// The agent still takes a good report and answers its API.
     private func assertStillServing(file: StaticString = #filePath, line: UInt = #line) throws {
-        let status = #"{"action":"ExtensionStatus","extension":"119","status":"InUse","sn":"a09805021987"}"#
+        let status = #"{"action":"ExtensionStatus","extension":"990","status":"InUse","sn":"a09805021987"}"#
         XCTAssertEqual(try h.rawReport(request(status)), "HTTP/1.1 200 OK", file: file, line: line)
         h.eventually("the good report applied", file: file, line: line) {
             let exts = h.api("GET", "/v1/extensions").json["extensions"] as? [[String: Any]] ?? []
-            return exts.contains { $0["extension"] as? String == "119" && $0["status"] as? String == "busy" }
+            return exts.contains { $0["extension"] as? String == "990" && $0["status"] as? String == "busy" }
         }
     }
 

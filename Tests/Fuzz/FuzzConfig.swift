@@ -1,10 +1,10 @@
-// fuzz-sources: Sources/Agent/Config.swift Sources/Agent/ConfigAddress.swift Sources/Agent/ConfigEffectiveText.swift Sources/Agent/ConfigError.swift Sources/Agent/ConfigParser.swift Sources/Agent/ConfigSyntax.swift Sources/Agent/ConfigValue.swift Tests/Fuzz/FuzzConfig.swift
+// fuzz-modules:
+// fuzz-with: Sources/Agent/Config.swift Sources/Agent/ConfigAddress.swift Sources/Agent/ConfigEffectiveText.swift Sources/Agent/ConfigError.swift Sources/Agent/ConfigParser.swift Sources/Agent/ConfigSyntax.swift Sources/Agent/ConfigValue.swift
 //
 // libFuzzer target for the config parser. The files above form one module with no imports
 // (ConfigPasswordMD5.swift, the only Config file that imports Crypto, is left out), so:
 //
-//   swiftc -sanitize=fuzzer,address -parse-as-library -O $(sed -n '1s/^\/\/ fuzz-sources: //p' Tests/Fuzz/FuzzConfig.swift) -o .build/fuzz-config
-//   .build/fuzz-config -max_len=4096 -max_total_time=60
+//   Tests/Fuzz/run.sh FuzzConfig 60
 //
 // Beyond "never crash", each input checks: a rejected file yields errors on lines that exist,
 // each with a message; an accepted file prints (`effectiveText`) to text that parses back to an

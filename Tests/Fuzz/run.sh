@@ -6,6 +6,8 @@
 # executed-units line. Header lines of TARGET.swift (see Tests/Fuzz/README.md):
 #   // fuzz-modules: JSON CallModel PBX         modules in dependency order (first line)
 #   // fuzz-sources: PBX Sources/PBX/A.swift ...  optional: only these files of that module
+#   // fuzz-with: Sources/Agent/Config.swift ...  optional: files compiled into the entry's own
+#                                                  module (for entries that test internal API)
 # Each module is compiled as its own Swift module (so `internal` stays internal); a C target
 # (Sources/M/include/module.modulemap) is compiled with clang, a system library
 # (Sources/M/module.modulemap) is put on the include path and its `link` lines are linked.
@@ -17,8 +19,9 @@ ROOT=$(pwd)
 ENTRY=Tests/Fuzz/$TARGET.swift
 [ -f "$ENTRY" ] || { echo "run.sh: no $ENTRY" >&2; exit 2; }
 
+sed -n '1p' "$ENTRY" | grep -q '^// fuzz-modules:' || { echo "run.sh: first line of $ENTRY must be '// fuzz-modules: M1 M2 ...'" >&2; exit 2; }
 MODULES=$(sed -n '1s|^// fuzz-modules:||p' "$ENTRY")
-[ -n "$MODULES" ] || { echo "run.sh: first line of $ENTRY must be '// fuzz-modules: M1 M2 ...'" >&2; exit 2; }
+WITH=$(sed -n 's|^// fuzz-with: ||p' "$ENTRY")
 
 BIN=Tests/Fuzz/bin/$TARGET
 CORPUS=Tests/Fuzz/corpus/$TARGET
@@ -57,7 +60,7 @@ done
 
 echo "run.sh: linking $BIN/fuzzer" >&2
 # shellcheck disable=SC2086
-swiftc $SWIFTFLAGS $INCLUDES -use-ld=lld -module-name "$TARGET" "$ENTRY" $OBJECTS $LINKS -o "$BIN/fuzzer"
+swiftc $SWIFTFLAGS $INCLUDES -use-ld=lld -module-name "$TARGET" "$ENTRY" $WITH $OBJECTS $LINKS -o "$BIN/fuzzer"
 
 # Seed from the captured payloads: <repo>/../shared/reference/pbx-payloads, or any ancestor's
 # shared/reference/pbx-payloads (a git worktree sits deeper than the main checkout).
