@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "CSystem"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop"]),
-        .testTarget(name: "PBXTests", dependencies: ["PBX", "JSON", "CallModel"]),
+        .testTarget(name: "PBXTests", dependencies: ["PBX", "JSON", "CallModel", "Crypto"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "JSON", "HTTP", "EventLoop"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PBX", "CallModel", "JSON"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -54,7 +54,7 @@ public final class PBXClient {
         self.config = config
         self.log = log
         // Jitter needs spread, not secrecy: seed from both clocks so restarts differ.
-        var rng = PBXSessionRandom(seed: UInt64(bitPattern: loop.wallClockMs()) ^ (UInt64(bitPattern: loop.nowMs) << 32))
+        var rng = SplitMix64(seed: UInt64(bitPattern: loop.wallClockMs()) ^ (UInt64(bitPattern: loop.nowMs) << 32))
         self.machine = PBXSessionMachine(config: config.sessionConfig, random: { rng.next(upTo: $0) })
     }
 

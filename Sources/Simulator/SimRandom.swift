@@ -1,17 +1,13 @@
-/// SplitMix64: small, fast, and the same sequence on every architecture for a given seed, so a
-/// traffic run or a random report order can be replayed from `--seed`.
+import Crypto
+
+/// The simulator's random choices on top of SplitMix64, so a traffic run or a random report
+/// order can be replayed from `--seed` on any architecture.
 public struct SimRandom: Equatable {
-    private var state: UInt64
+    private var core: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { core = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in `0..<bound` (bound > 0); the modulo bias is negligible for the small bounds used.
     public mutating func below(_ bound: Int) -> Int {

@@ -1,4 +1,5 @@
 import XCTest
+import Crypto
 @testable import PBX
 
 /// A scripted clock and a tiny event queue around the pure machine. Sends are either answered
@@ -353,7 +354,7 @@ final class PBXSessionMachineTests: XCTestCase {
     }
 
     func testWrongPasswordForAnHourStaysUnderTheLockout() {
-        var rng = PBXSessionRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let sim = SessionSim(random: { rng.next(upTo: $0) })
         var attempts: [Int64] = []
         sim.onSend = { [unowned sim] a in
@@ -394,8 +395,8 @@ final class PBXSessionMachineTests: XCTestCase {
         var deferred: Int64 = 0
         var counted: Int64 = 0
         for seed in UInt64(1)...40 {
-            var jitter = PBXSessionRandom(seed: seed)
-            var world = PBXSessionRandom(seed: seed &* 7919)
+            var jitter = SplitMix64(seed: seed)
+            var world = SplitMix64(seed: seed &* 7919)
             let sim = SessionSim(random: { jitter.next(upTo: $0) })
             var seen: [Int64] = []       // PBX receipt times of attempts it answered
             var attempts: [Int64] = []   // every attempt's send time

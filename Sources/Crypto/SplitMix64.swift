@@ -1,7 +1,9 @@
-/// SplitMix64: the jitter source for backoff. Jitter needs spread, not secrecy, so a tiny
-/// deterministic generator seeded from the clock is enough, and tests can seed it.
-public struct PBXSessionRandom: Sendable {
+/// SplitMix64: a tiny deterministic generator that gives the same sequence on every
+/// architecture for a given seed. For spread (backoff jitter, simulated traffic), never for
+/// secrets: those come from `randomBytes`.
+public struct SplitMix64: Equatable, Sendable {
     private var state: UInt64
+
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
