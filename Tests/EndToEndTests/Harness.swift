@@ -50,18 +50,20 @@ final class Harness {
     /// Writes a config for the running simulator and starts the agent with it.
     func startAgent(password: String = "secret", extraConfig: String = "", timeScale: Int = 1,
                     reconcileInterval: String = "1s", hangupConfirmTimeout: String = "3s", reportsExtra: String = "",
+                    pbxURL: String? = nil, pbxExtra: String = "",
                     environment: [String: String] = [:]) throws {
         let conf = """
         [agent]
         state_dir = \(dir.path)/state
 
         [pbx]
-        url = http://\(simAPI)
+        url = \(pbxURL ?? "http://" + simAPI)
         username = api
         password = \(password)
         heartbeat_interval = 5s
         reconcile_interval = \(reconcileInterval)
         request_timeout = 2s
+        \(pbxExtra)
 
         [reports]
         listen = 127.0.0.1:0
