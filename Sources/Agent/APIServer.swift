@@ -101,9 +101,7 @@ public final class APIServer {
     }
 
     private func deleteCall(_ key: String, _ context: HTTPServerContext) {
-        guard let call = lookup(key) else {
-            return context.respond(APIServer.error(404, code: "not_found", message: "no call with id " + key))
-        }
+        guard let call = lookup(key) else { return context.respond(hangupResponse(.unknown)) }
         agent.hangup(call.id) { [self] outcome in
             context.respond(self.hangupResponse(outcome))
         }
@@ -128,7 +126,7 @@ public final class APIServer {
         case .alreadyEnded(let call):
             return APIServer.json(200, .object(body("already_hung_up", call)))
         case .unknown:
-            return failure(404, "not_found", nil, code: "not_found", message: "the call is no longer in the table")
+            return failure(404, "not_found", nil, code: "not_found", message: "no such call in the table (agent id or PBX id)")
         case .noTarget(let call):
             return failure(409, "no_target", call, code: "no_hangup_target",
                            message: "the call has neither a PBX trunk id nor an extension to hang up by")

@@ -178,7 +178,9 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         // Unknown id.
         let unknown = h.api("DELETE", "/v1/calls/424242")
         XCTAssertEqual(unknown.status, 404)
-        XCTAssertNotNil((unknown.json["error"] as? [String: Any])?["code"])
+        XCTAssertEqual(unknown.json["status"] as? String, "not_found")
+        XCTAssertTrue(unknown.json["call"] is NSNull)
+        XCTAssertEqual((unknown.json["error"] as? [String: Any])?["code"] as? String, "not_found")
     }
 
     func testDeleteInternalCallHangsUpByExtension() throws {
