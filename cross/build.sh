@@ -1,6 +1,7 @@
 #!/bin/sh
 # cross/build.sh ARCH|all  ->  dist/ucagent-ARCH: stripped, fully static, Embedded Swift, OpenSSL inside.
-# ARCH: x86_64 (this issue), aarch64, armv7, armv5 (their sysroots come in cross/sysroot.sh).
+# ARCH: x86_64, aarch64, armv7 (hard-float, VFPv3-D16, no NEON), armv5 (soft-float, ARM926).
+# cross/sysroot.sh installs the cross toolchain and fetches the target's static OpenSSL first.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,16 +17,20 @@ build_one() {
     armv5)   TRIPLE=armv4t-none-none-eabi;    STRIP=arm-linux-gnueabi-strip;   SYSROOT=$W/sysroot-armel;;
     *) echo "cross/build.sh: unknown arch '$ARCH' (x86_64, aarch64, armv7, armv5, all)" >&2; exit 2;;
   esac
+  "$ROOT/cross/sysroot.sh" "$ARCH"
   if [ "$ARCH" = x86_64 ] && [ ! -f /usr/lib/x86_64-linux-gnu/libssl.a ]; then
     echo "cross/build.sh: /usr/lib/x86_64-linux-gnu/libssl.a is missing: apt-get install -y libssl-dev" >&2; exit 1
   fi
   if [ "$SYSROOT" != / ] && [ ! -d "$SYSROOT" ]; then
-    echo "cross/build.sh: no sysroot for $ARCH at $SYSROOT (cross toolchains arrive with the appliance-builds issue)" >&2; exit 1
+    echo "cross/build.sh: no sysroot for $ARCH at $SYSROOT (cross/sysroot.sh $ARCH did not make it)" >&2; exit 1
   fi
   command -v "$STRIP" >/dev/null || { echo "cross/build.sh: $STRIP not found: apt-get install -y binutils (or the cross gcc package)" >&2; exit 1; }
   "$ROOT/cross/toolset.sh" "$ARCH" "$SYSROOT" > "$W/toolset-$ARCH.json"
   SCRATCH=$ROOT/.build-embedded/$ARCH
   VERSION=$(cat "$ROOT/VERSION" 2>/dev/null || echo 0.0.0)
+  if ! grep -q "version = \"$VERSION\"" "$ROOT/Sources/Agent/BuildInfo.swift"; then
+    echo "cross/build.sh: VERSION says $VERSION but Sources/Agent/BuildInfo.swift has another version: make them agree" >&2; exit 1
+  fi
   start=$(date +%s)
   swift build -c release --triple "$TRIPLE" --toolset "$W/toolset-$ARCH.json" \
       --scratch-path "$SCRATCH" --product ucagent
