@@ -8,6 +8,26 @@ ROOT=$PWD
 W=$ROOT/.cross
 mkdir -p "$W" dist
 
+# The ELF says what the issue asks: class, machine, static; hard-float ABI on armv7, soft on armv5.
+elf_check() {
+  f=$(file -b "$2")
+  case $1 in
+    x86_64)  want="ELF 64-bit LSB executable, x86-64";;
+    aarch64) want="ELF 64-bit LSB executable, ARM aarch64";;
+    armv7|armv5) want="ELF 32-bit LSB executable, ARM, EABI5";;
+  esac
+  case $f in *"$want"*"statically linked"*) ;; *) echo "cross/build.sh: $2 is not a static $want: $f" >&2; exit 1;; esac
+  abi=""
+  case $1 in
+    armv7) arm-linux-gnueabihf-readelf -A "$2" | grep -q "Tag_ABI_VFP_args: VFP registers" \
+             || { echo "cross/build.sh: $2 lacks the hard-float ABI tag" >&2; exit 1; }; abi=", hard-float (VFP args)";;
+    armv5) ! arm-linux-gnueabi-readelf -A "$2" | grep -q "Tag_ABI_VFP_args" \
+             || { echo "cross/build.sh: $2 has the hard-float ABI tag" >&2; exit 1; }
+           abi=", soft-float, $(arm-linux-gnueabi-readelf -A "$2" | sed -n 's/^ *Tag_CPU_arch: //p')";;
+  esac
+  echo "dist/ucagent-$1: $f$abi"
+}
+
 build_one() {
   ARCH=$1
   case $ARCH in
@@ -37,6 +57,7 @@ build_one() {
   BIN=$(swift build -c release --triple "$TRIPLE" --toolset "$W/toolset-$ARCH.json" \
       --scratch-path "$SCRATCH" --show-bin-path)
   "$STRIP" -o "dist/ucagent-$ARCH" "$BIN/ucagent"
+  elf_check "$ARCH" "dist/ucagent-$ARCH"
   end=$(date +%s)
   size=$(wc -c < "dist/ucagent-$ARCH")
   echo "built dist/ucagent-$ARCH ($VERSION): $size bytes stripped, $((end - start)) s"
