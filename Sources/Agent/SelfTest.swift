@@ -92,7 +92,7 @@ public enum SelfTest {
         // Details: the fragment checked, or the whole call object when it is missing.
         func fragment(_ name: String, _ parts: [String]) {
             var ok = true
-            for p in parts where !text.contains(p) { ok = false }
+            for p in parts where !contains(text, p) { ok = false }
             check(name, ok, ok ? parts.joined(separator: " ") : text)
         }
         fragment("calljson-id", [#""id":5000000000,"#])
@@ -199,6 +199,19 @@ public enum SelfTest {
         let logOld = csys_file_size(logPath + ".1"), logFresh = csys_file_size(logPath)
         check("logfile-rotate-past-4GiB", rotateLog.failures == 0 && rotateLog.rotations == 1 && logOld == logSize && logFresh > 0 && logFresh < 4096,
               (rotateLog.lastError ?? "rotated") + ": .1 is " + String(logOld) + " bytes, new file " + String(logFresh))
+    }
+
+    /// Substring search on UTF-8 bytes (`String.contains(String)` is not in Embedded Swift).
+    static func contains(_ text: String, _ part: String) -> Bool {
+        let t = Array(text.utf8), p = Array(part.utf8)
+        guard !p.isEmpty else { return true }
+        guard t.count >= p.count else { return false }
+        for start in 0...(t.count - p.count) where t[start] == p[0] {
+            var i = 1
+            while i < p.count && t[start + i] == p[i] { i += 1 }
+            if i == p.count { return true }
+        }
+        return false
     }
 
     /// Prints the checks and a summary; 0 when none failed.
