@@ -51,6 +51,10 @@ private_lists_ready=""
 private_update() {
   [ -n "$private_lists_ready" ] && return 0
   mkdir -p "$W/apt/lists/partial" "$W/apt/cache/archives/partial"
+  # Lists fetched in the last hour (cross/build.sh all, one arch after the other) are reused.
+  if [ -n "$(find "$W/apt/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -1)" ]; then
+    private_lists_ready=1; return 0
+  fi
   # A mirror in the middle of a sync can fail one index ("File has unexpected size"): retry.
   for try in 1 2 3; do
     # shellcheck disable=SC2086
