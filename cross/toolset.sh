@@ -24,6 +24,9 @@ if [ "$SYSROOT" != / ]; then
   LIBDIR="-L$SYSROOT/usr/lib/$GNU"
 fi
 [ "$ARCH" = x86_64 ] || CFL="$CFL -isystem /usr/$GNU/include"
+# Swift-side compile-time defines: `ucagent version` tells armv7 from armv5 (both are arch(arm)).
+SWIFTDEF=""
+case $ARCH in armv7) SWIFTDEF="-D UCAGENT_ARMV7";; armv5) SWIFTDEF="-D UCAGENT_ARMV5";; esac
 LIBS="-lssl -lcrypto -lm -lswiftUnicodeDataTables"
 [ "$ARCH" = armv5 ] && LIBS="$LIBS -latomic"
 LD="-use-ld=lld -Xclang-linker -static"
@@ -41,6 +44,7 @@ cat <<JSON
   "schemaVersion": "1.0",
   "swiftCompiler": { "extraCLIOptions": [
     $(q -enable-experimental-feature Embedded -wmo -Osize -Xfrontend -function-sections -Xfrontend -disable-incremental-llvm-codegen)
+    $(q $SWIFTDEF)
     $(xcc $CFL)
     $(q $LD $LIBDIR -L$EMB/$TRIPLE $LIBS) "-Xlinker", "--gc-sections" ] },
   "cCompiler": { "extraCLIOptions": [ $(q $CFL) "-Os", "-ffunction-sections", "-fdata-sections" ] }

@@ -117,8 +117,15 @@ public struct AgentConfig: Equatable, Sendable {
     /// `[log]`
     public struct LogSection: Equatable, Sendable {
         public var level: LogLevel
+        /// `file`: also write the log here, besides stderr; nil = stderr only.
+        public var file: String?
+        /// `file_max`: past this size the file is renamed to `<file>.1` and started over
+        /// (at most twice this on disk: flash wears and fills).
+        public var fileMaxBytes: Int64
 
-        public init(level: LogLevel = .info) { self.level = level }
+        public init(level: LogLevel = .info, file: String? = nil, fileMaxBytes: Int64 = Defaults.logFileMaxBytes) {
+            self.level = level; self.file = file; self.fileMaxBytes = fileMaxBytes
+        }
     }
 
     public enum LogLevel: Int, Comparable, Sendable, CustomStringConvertible {
@@ -153,6 +160,7 @@ public struct AgentConfig: Equatable, Sendable {
         public static let apiListen = HostPort(host: .v4(0x7f00_0001), port: 8261)
         public static let hangupConfirmTimeoutMs: Int64 = 5_000
         public static let endedRetentionMs: Int64 = 600_000
+        public static let logFileMaxBytes: Int64 = 1024 * 1024
     }
 
     /// The accepted range of every bounded key, with the reason for each bound.
@@ -174,6 +182,9 @@ public struct AgentConfig: Equatable, Sendable {
         public static let hangupConfirmTimeoutMs: ClosedRange<Int64> = 100...60_000
         /// Up to a day; 0 drops ended calls at once.
         public static let endedRetentionMs: ClosedRange<Int64> = 0...86_400_000
+        /// Room for a few thousand lines at least; at most what appliance flash can spare
+        /// (twice this, with the rotated file).
+        public static let logFileMaxBytes: ClosedRange<Int64> = (64 * 1024)...(64 * 1024 * 1024)
         public static let usernameBytes: ClosedRange<Int> = 1...64
         public static let passwordBytes: ClosedRange<Int> = 1...128
         public static let pathBytes: ClosedRange<Int> = 1...1024

@@ -63,6 +63,12 @@ extension AgentConfig {
 
         section("log")
         line("level", log.level.description)
+        if let file = log.file {
+            line("file", ConfigQuoting.quotedIfNeeded(file))
+            line("file_max", V.formatSize(log.fileMaxBytes))
+        } else {
+            unset("file", "the log goes to stderr only")
+        }
         return out
     }
 }

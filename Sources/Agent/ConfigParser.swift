@@ -20,7 +20,7 @@ extension AgentConfig {
                                               "read_timeout", "dead_letter", "dead_letter_max"]),
         SchemaSection(name: "api", keys: ["listen", "hangup_confirm_timeout"]),
         SchemaSection(name: "calls", keys: ["ended_retention"]),
-        SchemaSection(name: "log", keys: ["level"]),
+        SchemaSection(name: "log", keys: ["level", "file", "file_max"]),
     ]
 
     /// Parses a config file's text. `file` is the name used in error messages.
@@ -215,6 +215,12 @@ struct ConfigParser {
 
         // [log]
         let level = value("log", "level", ConfigValue.logLevel) ?? .info
+        let logFile = value("log", "file") { ConfigValue.absolutePath($0, directory: false) }
+        let logFileMax = value("log", "file_max") { ConfigValue.size($0, R.logFileMaxBytes) } ?? D.logFileMaxBytes
+        if let maxEntry = entry("log", "file_max"), entry("log", "file") == nil {
+            record(line: maxEntry.line, section: "log", key: "file_max",
+                   "file_max is only used with [log] file, which is not set")
+        }
 
         guard errors.isEmpty, let url, let username, let credential, let allow else { return nil }
         return AgentConfig(
@@ -228,7 +234,7 @@ struct ConfigParser {
                                                 deadLetterMaxBytes: deadLetterMax),
             api: AgentConfig.APISection(listen: apiListen, hangupConfirmTimeoutMs: hangupConfirm),
             calls: AgentConfig.CallsSection(endedRetentionMs: endedRetention),
-            log: AgentConfig.LogSection(level: level))
+            log: AgentConfig.LogSection(level: level, file: logFile, fileMaxBytes: logFileMax))
     }
 
     /// `password` or `password_md5`, exactly one. An unquoted `***` is the mask printed by

@@ -267,6 +267,17 @@ int csys_mkdir_p(const char *path, int mode) {
     return 0;
 }
 
+int csys_truncate(const char *path, int64_t size, int mode) {
+    if (size < 0 || (int64_t)(off_t)size != size) return -EOVERFLOW;
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+    if (fd < 0) return -errno;
+    int r = ftruncate(fd, (off_t)size) < 0 ? -errno : 0;
+    close(fd);
+    return r;
+}
+int csys_time_t_bits(void) { return (int)(sizeof(time_t) * 8); }
+int csys_off_t_bits(void) { return (int)(sizeof(off_t) * 8); }
+
 int csys_fsync(int fd) { return fsync(fd) < 0 ? -errno : 0; }
 
 static void write_all(int fd, const char *buf, unsigned long len) {

@@ -43,11 +43,14 @@ public struct LogRecord: Equatable {
 /// are written as `\n`, `\r`, `\t` or `\xNN`, so one call is always one line and nobody can
 /// forge log lines through a report field. A value type: copy it into each component and set
 /// the level once at startup. `hook` sees every record that passes the level (tests, a
-/// ring buffer for the admin API); `writesToStderr = false` silences stderr.
+/// ring buffer for the admin API); `writesToStderr = false` silences stderr; `file` adds a
+/// size-bounded rotating file (`LogFile`).
 public struct Logger {
     public var level: LogLevel
     public var writesToStderr: Bool
     public var hook: ((LogRecord) -> Void)?
+    /// `[log] file`: every line that passes the level is also appended here (size-bounded).
+    public var file: LogFile?
     /// Realtime milliseconds for the timestamp; replaceable in tests.
     public var clock: () -> Int64
 
@@ -95,6 +98,7 @@ public struct Logger {
                 }
             }
         }
+        if let f = file { f.write(line: line) }
         if let h = hook {
             h(LogRecord(timeMs: t, level: l, category: category, message: text, line: line))
         }

@@ -15,6 +15,8 @@ struct UCAgentMain {
         case "simulate": code = runSimulator(arguments: rest)
         case "demo": code = Demo.run(rest)
         case "version", "--version": code = version()
+        // Hidden: the 32-bit correctness checks, run under qemu in CI (Agent/SelfTest.swift).
+        case "selftest": code = SelfTest.main(rest)
         case "help", "--help", "-h": code = usage(to: 1)
         default:
             Output.err("ucagent: unknown command \"" + command + "\"\n")

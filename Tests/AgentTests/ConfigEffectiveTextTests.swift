@@ -43,6 +43,7 @@ final class ConfigEffectiveTextTests: XCTestCase {
 
         [log]
         level = info
+        ; file is unset: the log goes to stderr only
 
         """)
     }

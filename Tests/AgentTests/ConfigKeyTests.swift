@@ -322,6 +322,33 @@ final class ConfigKeyTests: XCTestCase {
         }
     }
 
+    func testLogFile() {
+        accepts("log", "file", "/var/lib/ucagent/ucagent.log", "/var/lib/ucagent/ucagent.log") { $0.log.file }
+        accepts("log", "file", "/var/lib/ucagent/ucagent.log", 1_048_576) { $0.log.fileMaxBytes }
+        XCTAssertNil(parsed(minimalConfig)?.log.file)
+        rejects("log", "file", "ucagent.log", "expected an absolute path (starting with /), got \"ucagent.log\"")
+    }
+
+    func testLogFileMax() throws {
+        func withFile(_ max: String) -> String { withKey("log", "file", "/var/log/ucagent.log") + "file_max = " + max + "\n" }
+        XCTAssertEqual(parsed(withFile("64KiB"))?.log.fileMaxBytes, 65_536)
+        XCTAssertEqual(parsed(withFile("64MiB"))?.log.fileMaxBytes, 67_108_864)
+        XCTAssertEqual(parsed(withFile("100000"))?.log.fileMaxBytes, 100_000)
+        for bad in ["65535", "65MiB", "4294967296"] {
+            let error = try XCTUnwrap(rejected(withFile(bad)), bad)
+            XCTAssertEqual(error.key, "[log] file_max")
+            XCTAssertEqual(error.message, "expected a size between 64KiB and 64MiB, got \"\(bad)\"")
+        }
+        // Past Int64, and units that are not sizes here: refused with the accepted forms.
+        for bad in ["99999999999999999999", "1GiB"] {
+            let error = try XCTUnwrap(rejected(withFile(bad)), bad)
+            XCTAssertTrue(error.message.hasPrefix("expected a size between 64KiB and 64MiB (bytes, or a number with KiB or MiB"), error.message)
+        }
+        // Without a file it would do nothing: said, not ignored.
+        let alone = try XCTUnwrap(rejected(withKey("log", "file_max", "1MiB")))
+        XCTAssertEqual(alone.message, "file_max is only used with [log] file, which is not set")
+    }
+
     func testLongValuesAreCutInMessages() throws {
         let long = String(repeating: "é", count: 100)
         let error = try XCTUnwrap(rejected(withKey("log", "level", long)))

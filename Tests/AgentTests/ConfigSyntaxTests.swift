@@ -188,8 +188,8 @@ final class ConfigSyntaxTests: XCTestCase {
     }
 
     func testUnknownKey() throws {
-        let error = try XCTUnwrap(rejected(minimalConfig + "[log]\nlevel = info\nfile = /tmp/x\n"))
-        XCTAssertEqual(error.description, "ucagent.conf:7: [log] file: unknown key; [log] accepts level")
+        let error = try XCTUnwrap(rejected(minimalConfig + "[log]\nlevel = info\nformat = json\n"))
+        XCTAssertEqual(error.description, "ucagent.conf:7: [log] format: unknown key; [log] accepts level, file, file_max")
         let pbx = try XCTUnwrap(rejected("[pbx]\nurl = http://192.168.1.10:9011\nuser = api\nusername = api\npassword = x\n"))
         XCTAssertEqual(pbx.description, "ucagent.conf:3: [pbx] user: unknown key; [pbx] accepts url, api_path, username, password,"
             + " password_md5, ca_file, heartbeat_interval, reconcile_interval, request_timeout, report_version")

@@ -47,6 +47,8 @@ ended_retention = 1h
 
 [log]
 level = debug
+file = /data/log/ucagent.log
+file_max = 2MiB
 
 """
 

@@ -113,7 +113,7 @@ final class AgentAgainstSimulatorTests: XCTestCase {
         try h.startAgent()
         h.eventually("agent logged in") { session() == "logged_in" }
         h.agent?.signal(SIGTERM)
-        XCTAssertEqual(h.agent?.waitExit(timeout: 10), 0)
+        XCTAssertEqual(h.agent?.waitExit(timeout: 10 * Harness.timeoutScale), 0)
         XCTAssertEqual(counter("logouts"), 1)
     }
 

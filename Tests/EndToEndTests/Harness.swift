@@ -3,7 +3,16 @@ import XCTest
 
 /// Runs the real `ucagent` binary (`UCAGENT_BIN`, or the host build's `.build/debug/ucagent`)
 /// as a simulator and as an agent, over loopback, and talks to both with curl.
+///
+/// Under emulation (cross/e2e-qemu.sh): `UCAGENT_RUNNER` is a command prefix for the AGENT only,
+/// e.g. `qemu-arm-static -cpu cortex-a7`; the simulator then runs natively from `UCAGENT_SIM_BIN`
+/// (default: the agent binary). `UCAGENT_TIMEOUT_SCALE` (default 4 with a runner, else 1)
+/// multiplies the harness's waiting limits (startup, `eventually`, exit), never what a test
+/// asserts about the agent's own timing.
 final class Harness {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The agent binary under test.
     static var binary: String {
         if let b = ProcessInfo.processInfo.environment["UCAGENT_BIN"], !b.isEmpty { return b }
         var dir = URL(fileURLWithPath: #filePath)
@@ -13,6 +22,31 @@ final class Harness {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return "ucagent"
+    }
+
+    /// The simulator binary: native even when the agent is emulated.
+    static var simulatorBinary: String {
+        if let b = environment["UCAGENT_SIM_BIN"], !b.isEmpty { return b }
+        return binary
+    }
+
+    /// The emulator prefix for the agent, split on spaces; empty when the agent runs natively.
+    static var runner: [String] {
+        (environment["UCAGENT_RUNNER"] ?? "").split(separator: " ").map(String.init)
+    }
+
+    /// Multiplies waiting limits (never assertions): emulated agents start and answer slower.
+    static var timeoutScale: Double {
+        if let s = environment["UCAGENT_TIMEOUT_SCALE"], let v = Double(s), v >= 1 { return v }
+        return runner.isEmpty ? 1 : 4
+    }
+
+    /// Starts the agent binary with `args`, through the runner when there is one. `/usr/bin/env`
+    /// execs the emulator in place, so the process id (and the signals sent to it) are the
+    /// emulator's, which forwards them to the agent.
+    static func startAgentProcess(_ args: [String], log: URL, environment: [String: String] = [:]) throws -> RunningProcess {
+        if runner.isEmpty { return try RunningProcess.start(binary, args, log: log, environment: environment) }
+        return try RunningProcess.start("/usr/bin/env", runner + [binary] + args, log: log, environment: environment)
     }
 
     let dir: URL
@@ -37,12 +71,12 @@ final class Harness {
     /// Starts the simulator; `timeScale` divides every PBX time constant (30-minute token,
     /// 10-minute lockout) so tests cross them in seconds.
     func startSimulator(timeScale: Int = 1, password: String = "secret", extra: [String] = []) throws {
-        let p = try RunningProcess.start(Harness.binary, ["simulate", "--api", "127.0.0.1:0", "--control", "127.0.0.1:0",
+        let p = try RunningProcess.start(Harness.simulatorBinary, ["simulate", "--api", "127.0.0.1:0", "--control", "127.0.0.1:0",
                                                           "--username", "api", "--password", password,
                                                           "--time-scale", String(timeScale), "--extensions", "101-120"] + extra,
                                          log: dir.appendingPathComponent("sim.log"))
         sim = p
-        let line = try p.waitForLine(containing: "simulator: api=", timeout: 20)
+        let line = try p.waitForLine(containing: "simulator: api=", timeout: 20 * Harness.timeoutScale)
         simAPI = try Harness.field(line, "api")
         simControl = try Harness.field(line, "control")
     }
@@ -82,10 +116,10 @@ final class Harness {
         try conf.write(to: path, atomically: true, encoding: .utf8)
         var env = environment
         if timeScale != 1 { env["UCAGENT_TIME_SCALE"] = String(timeScale) }
-        let p = try RunningProcess.start(Harness.binary, ["run", "-c", path.path],
-                                         log: dir.appendingPathComponent("agent.log"), environment: env)
+        let p = try Harness.startAgentProcess(["run", "-c", path.path],
+                                              log: dir.appendingPathComponent("agent.log"), environment: env)
         agent = p
-        let line = try p.waitForLine(containing: "listening reports=", timeout: 20)
+        let line = try p.waitForLine(containing: "listening reports=", timeout: 20 * Harness.timeoutScale)
         agentAPI = try Harness.field(line, "api")
         agentReports = try Harness.field(line, "reports")
     }
@@ -107,7 +141,7 @@ final class Harness {
     }
 
     func curl(_ method: String, _ url: String, body: String? = nil, timeout: Double = 15) -> Reply {
-        var args = ["-s", "-S", "-X", method, "--max-time", String(timeout), "-w", "\n%{http_code}"]
+        var args = ["-s", "-S", "-X", method, "--max-time", String(timeout * Harness.timeoutScale), "-w", "\n%{http_code}"]
         if let body { args += ["-H", "Content-Type: application/json", "--data-binary", body] }
         args.append(url)
         let out = RunningProcess.capture("/usr/bin/curl", args)
@@ -164,7 +198,7 @@ final class Harness {
     @discardableResult
     func eventually(_ what: String, timeout: Double = 15, file: StaticString = #filePath, line: UInt = #line,
                     _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * Harness.timeoutScale)
         while Date() < deadline {
             if condition() { return true }
             Thread.sleep(forTimeInterval: 0.1)

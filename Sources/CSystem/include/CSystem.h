@@ -88,6 +88,11 @@ int csys_rename(const char *from, const char *to);
 int csys_unlink(const char *path);
 int csys_mkdir_p(const char *path, int mode);
 int csys_fsync(int fd);
+int csys_truncate(const char *path, int64_t size, int mode);   /* create if missing, set size (sparse) */
+/* Width in bits of time_t and off_t as this C target was compiled: 64 on every shipped arch
+ * (32-bit ARM needs -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64; `ucagent selftest` checks). */
+int csys_time_t_bits(void);
+int csys_off_t_bits(void);
 void csys_write_stderr(const char *buf, unsigned long len);
 void csys_write_stdout(const char *buf, unsigned long len);
 void csys_exit(int code);
