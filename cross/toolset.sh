@@ -18,6 +18,8 @@ case $ARCH in
   armv5)   TRIPLE=armv4t-none-none-eabi;    GNU=arm-linux-gnueabi;   CFL="$ARMDEF $T64 -mfloat-abi=soft -fno-short-enums";;
   *) echo "toolset.sh: unknown arch '$ARCH' (x86_64, aarch64, armv7, armv5)" >&2; exit 2;;
 esac
+# Our strong swift_bridgeObjectRetain replaces the runtime's (Sources/CSystem/embedded_runtime.c).
+CFL="$CFL -DUCAGENT_EMBEDDED_RUNTIME"
 LIBDIR=""
 if [ "$SYSROOT" != / ]; then
   CFL="$CFL -isystem $SYSROOT/usr/include/$GNU -isystem $SYSROOT/usr/include"
