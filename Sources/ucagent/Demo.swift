@@ -1,3 +1,4 @@
+#if !UCAGENT_NO_SIMULATOR
 import Agent
 import CallModel
 import EventLoop
@@ -105,3 +106,4 @@ enum Demo {
         return s + "\n"
     }
 }
+#endif

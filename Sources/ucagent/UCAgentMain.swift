@@ -1,6 +1,8 @@
 import Agent
 import CSystem
+#if !UCAGENT_NO_SIMULATOR
 import Simulator
+#endif
 
 @main
 struct UCAgentMain {
@@ -12,8 +14,12 @@ struct UCAgentMain {
         switch command {
         case "run": code = AgentCommands.run(rest)
         case "check-config": code = AgentCommands.checkConfig(rest)
+        #if UCAGENT_NO_SIMULATOR
+        case "simulate", "demo": code = noSimulator(command)
+        #else
         case "simulate": code = runSimulator(arguments: rest)
         case "demo": code = Demo.run(rest)
+        #endif
         case "version", "--version": code = version()
         // Hidden: the 32-bit correctness checks, run under qemu in CI (Agent/SelfTest.swift).
         case "selftest": code = SelfTest.main(rest)
@@ -38,17 +44,30 @@ struct UCAgentMain {
         return 0
     }
 
+    /// The ARM appliance builds leave the simulator out (cross/toolset.sh, docs/appliance.md):
+    /// it is a test and demo tool, and on armv7 it alone would break the size budget.
+    static func noSimulator(_ command: String) -> Int32 {
+        Output.err("ucagent: this " + BuildInfo.arch + " build has no simulator, so no \"" + command
+            + "\": run it from the x86_64 or host build and point this agent at it\n")
+        return 2
+    }
+
     static func usage(to fd: Int32) -> Int32 {
-        let text = """
+        var text = """
         usage: ucagent COMMAND [options]
 
           run [-c PATH]            run the agent (default config /etc/ucagent/ucagent.conf)
           check-config [-c PATH]   validate a config and print the effective config, secrets masked
-          simulate [options]       run the OpenVox UC PBX simulator (see docs/simulator.md)
-          demo                     run the simulator and the agent together, with calls
-          version                  print version, target arch and build flavour
 
         """
+        #if !UCAGENT_NO_SIMULATOR
+        text += """
+          simulate [options]       run the OpenVox UC PBX simulator (see docs/simulator.md)
+          demo                     run the simulator and the agent together, with calls
+
+        """
+        #endif
+        text += "  version                  print version, target arch and build flavour\n\n"
         if fd == 1 { Output.out(text); return 0 }
         Output.err(text)
         return 2

@@ -4,17 +4,7 @@ import XCTest
 /// `ucagent version` and `ucagent check-config`, run as an admin would.
 final class CommandLineTests: XCTestCase {
     private func run(_ args: [String]) -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Harness.binary)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        do { try p.run() } catch { return (-1, "", "\(error)") }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        Harness.runAgentCommand(args)
     }
 
     private func write(_ text: String) throws -> String {
@@ -68,5 +58,15 @@ final class CommandLineTests: XCTestCase {
         let missing = run(["check-config", "-c", "/nonexistent/ucagent.conf"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.err.contains("/nonexistent/ucagent.conf"), missing.err)
+    }
+
+    /// The ARM appliance builds leave the simulator out; they say so instead of failing oddly.
+    func testBuildWithoutSimulatorRefusesDemoClearly() throws {
+        guard !Harness.binaryHasSimulator else { throw XCTSkip("this build has the simulator (DemoTests covers it)") }
+        for command in ["demo", "simulate"] {
+            let r = run([command])
+            XCTAssertEqual(r.status, 2, r.err)
+            XCTAssertTrue(r.err.contains("has no simulator"), r.err)
+        }
     }
 }

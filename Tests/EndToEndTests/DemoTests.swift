@@ -4,10 +4,11 @@ import XCTest
 /// `ucagent demo` as a newcomer runs it: calls appear, one is dropped with curl, Ctrl-C exits.
 final class DemoTests: XCTestCase {
     func testDemoShowsCallsAndDropsOne() throws {
+        guard Harness.binaryHasSimulator else { throw XCTSkip("an ARM appliance build: no simulator, no demo") }
         let h = try Harness()
-        let demo = try RunningProcess.start(Harness.binary, ["demo"], log: h.dir.appendingPathComponent("demo.log"))
+        let demo = try Harness.startAgentProcess(["demo"], log: h.dir.appendingPathComponent("demo.log"))
         defer { demo.kill() }
-        let line = try demo.waitForLine(containing: "/v1/calls  ", timeout: 20)
+        let line = try demo.waitForLine(containing: "/v1/calls  ", timeout: 20 * Harness.timeoutScale)
         let base = try XCTUnwrap(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast("/v1/calls".count)) })
         var callID: Int?
         h.eventually("a generated call", timeout: 90) {
@@ -20,6 +21,6 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(r.json["status"] as? String, "hung_up", r.text)
         XCTAssertTrue(demo.output.contains("call \(id)  ended"), demo.output)
         demo.signal(SIGINT)
-        XCTAssertEqual(demo.waitExit(timeout: 10), 0)
+        XCTAssertEqual(demo.waitExit(timeout: 10 * Harness.timeoutScale), 0)
     }
 }

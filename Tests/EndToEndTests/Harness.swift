@@ -49,6 +49,29 @@ final class Harness {
         return try RunningProcess.start("/usr/bin/env", runner + [binary] + args, log: log, environment: environment)
     }
 
+    /// Runs the agent binary (through the runner) to completion: `version`, `check-config`, `help`.
+    static func runAgentCommand(_ args: [String]) -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        if runner.isEmpty {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args
+        } else {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = runner + [binary] + args
+        }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch { return (-1, "", "\(error)") }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Whether the binary under test has `simulate` and `demo` (the ARM appliance builds do not).
+    static var binaryHasSimulator: Bool { runAgentCommand(["help"]).out.contains("  demo ") }
+
     let dir: URL
     var sim: RunningProcess?
     var agent: RunningProcess?
