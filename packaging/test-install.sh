@@ -2,7 +2,8 @@
 # packaging/test-install.sh [TARBALL]: install, upgrade, rollback and uninstall of a release
 # tarball (default dist/ucagent-VERSION-x86_64.tar.gz) into scratch roots with --root, for the
 # systemd variant (a fake systemctl records what install.sh asks of it) and the SysV/BusyBox
-# variant (the real init script starts the real agent against the simulator on loopback).
+# variant (the real init script starts the real agent against the simulator on loopback), and
+# the SysV variant again with BusyBox's ash and applets only (needs busybox).
 # Prints "N passed, M failed" and exits 1 on any failure. Needs root (ownership), curl, python3.
 set -u
 cd "$(dirname "$0")/.."
@@ -168,16 +169,12 @@ SIMPID=$!
 n=0; while ! grep -q "simulator: api=" "$T/sim.log" && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 line=$(grep "simulator: api=" "$T/sim.log" | head -1)
 SIMAPI=$(echo "$line" | sed 's/.*api=\([^ ]*\).*/\1/'); CONTROL=$(echo "$line" | sed 's/.*control=\([^ ]*\).*/\1/')
-ports=$(python3 -c 'import socket
-s=[socket.socket() for _ in range(2)]
-[x.bind(("127.0.0.1",0)) for x in s]
-print(" ".join(str(x.getsockname()[1]) for x in s))')
-RPORT=${ports% *}; APORT=${ports#* }
-mkdir -p "$R/etc/ucagent"
-cat > "$R/etc/ucagent/ucagent.conf" <<EOF
+seed_config() {   # seed_config ROOT: a config for the simulator on loopback, ports RPORT/APORT
+mkdir -p "$1/etc/ucagent"
+cat > "$1/etc/ucagent/ucagent.conf" <<EOF
 ; pre-seeded by the test: install.sh must keep it
 [agent]
-state_dir = $R/var/lib/ucagent
+state_dir = $1/var/lib/ucagent
 [pbx]
 url = http://$SIMAPI
 username = api
@@ -191,8 +188,15 @@ allow = 127.0.0.1
 listen = 127.0.0.1:$APORT
 [log]
 level = info
-file = $R/var/lib/ucagent/ucagent.log
+file = $1/var/lib/ucagent/ucagent.log
 EOF
+}
+free_ports() { python3 -c 'import socket
+s=[socket.socket() for _ in range(2)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(" ".join(str(x.getsockname()[1]) for x in s))'; }
+ports=$(free_ports); RPORT=${ports% *}; APORT=${ports#* }
+seed_config "$R"
 conf_sum=$(sha256sum < "$R/etc/ucagent/ucagent.conf")
 sim() { curl -sf "http://$CONTROL/sim/state" | json "d['counters']['$1']"; }
 session() { curl -sf "http://127.0.0.1:$APORT/v1/health" | json 'd["pbx"]["session"]'; }
@@ -242,6 +246,34 @@ R=$(newroot rcd); mkdir -p "$R"/etc/rc0.d "$R"/etc/rc1.d "$R"/etc/rc2.d "$R"/etc
 check "rc2.d/S90 and rc0.d/K10 links" '[ -L "$R/etc/rc2.d/S90ucagent" ] && [ -L "$R/etc/rc0.d/K10ucagent" ]'
 "$R/opt/ucagent/uninstall.sh" --root "$R" --purge >/dev/null
 check "links removed by uninstall" '! ls "$R"/etc/rc?.d/*ucagent 2>/dev/null | grep -q .'
+
+echo "== BusyBox: install, upgrade, rollback, uninstall with BusyBox's ash and only its applets"
+if command -v busybox >/dev/null 2>&1; then
+  BB=$T/busybox; mkdir -p "$BB"; busybox --install -s "$BB"
+  # As on a BusyBox appliance: ash runs the scripts and every tool they call is an applet.
+  bb() { env -i PATH="$BB" /usr/bin/busybox sh "$@"; }
+  check "the init script parses under ash" busybox sh -n "$P/share/ucagent.init"
+  R=$(newroot busybox)
+  ports=$(free_ports); RPORT=${ports% *}; APORT=${ports#* }
+  seed_config "$R"; conf_sum=$(sha256sum < "$R/etc/ucagent/ucagent.conf")
+  out=$(bb "$P/install.sh" --root "$R" --init sysv --start 2>&1); rc=$?
+  echo "$out" | sed 's/^/    /'
+  check "BusyBox install exits 0" [ $rc = 0 ]
+  check "user made in the image" grep -q '^ucagent:' "$R/etc/passwd"
+  check "BusyBox start link" [ -L "$R/etc/init.d/S90ucagent" ]
+  check "the agent runs and is logged in" 'kill -0 "$(pid)" && wait_logged_in'
+  PID1=$(pid)
+  out=$(bb "$T/pkgs/v2/install.sh" --root "$R" --init sysv --start 2>&1); rc=$?
+  check "BusyBox upgrade exits 0, new binary logged in, config kept" '[ $rc = 0 ] && ! kill -0 $PID1 && grep -q ucagent-test-v2 "$R/opt/ucagent/bin/ucagent" && wait_logged_in && [ "$(sha256sum < "$R/etc/ucagent/ucagent.conf")" = "$conf_sum" ]'
+  out=$(bb "$T/pkgs/bad/install.sh" --root "$R" --init sysv --start 2>&1); rc=$?
+  check "BusyBox failed upgrade rolls back and the previous version runs" '[ $rc != 0 ] && echo "$out" | grep -q "rolled back" && grep -q ucagent-test-v2 "$R/opt/ucagent/bin/ucagent" && wait_logged_in'
+  PID2=$(pid); logouts=$(sim logouts)
+  out=$(bb "$R/opt/ucagent/uninstall.sh" --root "$R" --purge 2>&1); rc=$?
+  echo "$out" | sed 's/^/    /'
+  check "BusyBox uninstall --purge stops the agent (logged out) and removes everything" '[ $rc = 0 ] && ! kill -0 $PID2 && [ "$(sim logouts)" -gt "$logouts" ] && [ ! -e "$R/opt/ucagent" ] && [ ! -e "$R/etc/ucagent" ] && [ ! -e "$R/var/lib/ucagent" ] && ! grep -q "^ucagent:" "$R/etc/passwd"'
+else
+  bad "busybox is not installed (apt-get install -y busybox): the BusyBox pass did not run"
+fi
 
 echo "packaging/test-install.sh: $passed passed, $failed failed"
 [ $failed = 0 ]
