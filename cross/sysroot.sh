@@ -46,27 +46,29 @@ apt_install() {
 }
 
 # apt with private lists and cache and the foreign architectures for this command only.
-APT_PRIVATE="-o APT::Sandbox::User=root -o Dir::State::Lists=$W/apt/lists -o Dir::Cache=$W/apt/cache -o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf -o APT::Architectures::=armel"
-private_lists_ready=""
-private_update() {
-  [ -n "$private_lists_ready" ] && return 0
-  mkdir -p "$W/apt/lists/partial" "$W/apt/cache/archives/partial"
-  # Lists fetched in the last hour (cross/build.sh all, one arch after the other) are reused.
-  if [ -n "$(find "$W/apt/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -1)" ]; then
-    private_lists_ready=1; return 0
+# One list directory per architecture: when one index of a release fails (a mirror mid-sync
+# served a stale bookworm-security armhf index), apt drops that whole release, for every
+# architecture of the update; kept apart, one arch's bad index costs the others nothing.
+private_update() {   # private_update DEB: sets APT_PRIVATE for DEB and makes its lists current
+  L=$W/apt/lists-$1
+  APT_PRIVATE="-o APT::Sandbox::User=root -o Dir::State::Lists=$L -o Dir::Cache=$W/apt/cache -o APT::Architectures::=$1"
+  mkdir -p "$L/partial" "$W/apt/cache/archives/partial"
+  # Lists fetched in the last hour are reused.
+  if [ -n "$(find "$L" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -1)" ]; then
+    return 0
   fi
   # A mirror in the middle of a sync can fail one index ("File has unexpected size"): retry.
   for try in 1 2 3; do
     # shellcheck disable=SC2086
-    if apt-get $APT_PRIVATE update -qq; then private_lists_ready=1; return 0; fi
+    if apt-get $APT_PRIVATE update -qq; then return 0; fi
     echo "cross/sysroot.sh: apt-get update (private lists) failed, try $try of 3" >&2
     [ "$try" = 3 ] || sleep 5
   done
   # Some indexes did arrive (apt keeps what it could fetch): go on with them, loudly. The
   # download below fails clearly if libssl-dev is in none of them, and the version taken is printed.
-  if ls "$W/apt/lists/"*_Packages* >/dev/null 2>&1; then
-    echo "cross/sysroot.sh: WARNING: some package indexes failed; using the ones that arrived" >&2
-    private_lists_ready=1; return 0
+  if ls "$L/"*_Packages* >/dev/null 2>&1; then
+    echo "cross/sysroot.sh: WARNING: some $1 package indexes failed; using the ones that arrived" >&2
+    return 0
   fi
   die "cannot read the package lists for the foreign architectures (network? sources?)"
 }
@@ -85,7 +87,7 @@ sysroot_one() {
   if [ -f "$S/usr/lib/$GNU/libssl.a" ] && [ -f "$S/usr/lib/$GNU/libcrypto.a" ] && [ -f "$S/usr/include/$GNU/openssl/configuration.h" ]; then
     return 0
   fi
-  private_update
+  private_update "$DEB"
   rm -f "$W"/libssl-dev_*_"$DEB".deb
   # shellcheck disable=SC2086
   (cd "$W" && apt-get $APT_PRIVATE download -qq "libssl-dev:$DEB") || die "apt-get download libssl-dev:$DEB failed"
