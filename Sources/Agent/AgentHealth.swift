@@ -34,15 +34,27 @@ enum AgentHealth {
         t.append("live_calls", .int(Int64(table.liveCount)))
         t.append("calls_kept", .int(Int64(table.calls.count)))
 
+        let c = counters(session: h.counters, table: table.counters, reports: agent.reports.counters, agent: agent.counters)
+
+        var o = JSONObject()
+        o.append("status", .string(status(session: h.state, fresh: table.isFresh)))
+        o.append("pbx", .object(pbx))
+        o.append("table", .object(t))
+        o.append("counters", .object(c))
+        return .object(o)
+    }
+
+    /// The `counters` member of `/v1/health`: every counter is `Int64`, so none wraps on the
+    /// 32-bit appliances (SelfTest writes them past 2^32).
+    static func counters(session s: PBXSessionCounters, table tc: CallTableCounters,
+                         reports r: ReportListenerCounters, agent a: AgentCounters) -> JSONObject {
         var c = JSONObject()
-        let s = h.counters
         c.append("logins_ok", .int(s.loginsOK))
         c.append("logins_failed", .int(s.loginsFailed))
         c.append("heartbeats_ok", .int(s.heartbeatsOK))
         c.append("heartbeats_failed", .int(s.heartbeatsFailed))
         c.append("relogins", .int(s.relogins))
         c.append("transport_errors", .int(s.transportErrors))
-        let tc = table.counters
         c.append("reports_applied", .int(tc.reportsApplied))
         c.append("reports_duplicate", .int(tc.duplicates))
         c.append("report_anomalies", .int(tc.anomalies))
@@ -51,19 +63,15 @@ enum AgentHealth {
         c.append("calls_reconciled_ended", .int(tc.reconciledEnds))
         c.append("calls_learned", .int(tc.learnedCalls))
         c.append("calls_refused_over_limit", .int(tc.refusedCalls))
-        do {
-            let r = agent.reports.counters
-            c.append("reports_received", .int(r.received))
-            c.append("reports_rejected", .int(r.rejected))
-            c.append("reports_forbidden", .int(r.forbidden))
-            c.append("reports_http_errors", .int(r.httpErrors))
-            c.append("dead_letters", .int(r.deadLettered))
-            c.append("dead_letter_failures", .int(r.deadLetterFailures))
-            var q = JSONObject()
-            for (_, name) in ReportQuirks.all { q.append(name, .int(r.quirks[name] ?? 0)) }
-            c.append("report_quirks", .object(q))
-        }
-        let a = agent.counters
+        c.append("reports_received", .int(r.received))
+        c.append("reports_rejected", .int(r.rejected))
+        c.append("reports_forbidden", .int(r.forbidden))
+        c.append("reports_http_errors", .int(r.httpErrors))
+        c.append("dead_letters", .int(r.deadLettered))
+        c.append("dead_letter_failures", .int(r.deadLetterFailures))
+        var q = JSONObject()
+        for (_, name) in ReportQuirks.all { q.append(name, .int(r.quirks[name] ?? 0)) }
+        c.append("report_quirks", .object(q))
         c.append("reconciliations", .int(a.reconciliations))
         c.append("reconcile_failures", .int(a.reconcileFailures))
         c.append("hangup_requests", .int(a.hangupRequests))
@@ -71,12 +79,6 @@ enum AgentHealth {
         c.append("hangups_unconfirmed", .int(a.hangupsUnconfirmed))
         c.append("hangups_refused", .int(a.hangupsRefused))
         c.append("hangups_unavailable", .int(a.hangupsUnavailable))
-
-        var o = JSONObject()
-        o.append("status", .string(status(session: h.state, fresh: table.isFresh)))
-        o.append("pbx", .object(pbx))
-        o.append("table", .object(t))
-        o.append("counters", .object(c))
-        return .object(o)
+        return c
     }
 }

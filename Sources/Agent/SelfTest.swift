@@ -14,13 +14,14 @@ import PBX
 /// - the clocks (`csys_realtime_ms`, `EventLoop.nowMs`) returning more than 32 bits of milliseconds;
 /// - log/API timestamps past 2038-01-19 and 2106-02-07 (`TimeFormat`, `HTTPDate`);
 /// - call ids past 2^32 through the call table, the id lookup and the API JSON;
+/// - `/v1/health` counters incremented across 2^31 and 2^32 and written exactly;
 /// - JSON integers past 2^31/2^32/2^53 parsed and written exactly;
 /// - HTTP `Content-Length`/chunk sizes past 2^32 refused as too large, never wrapped to small;
 /// - config sizes/durations past 2^31 refused with an error, never trapped or wrapped;
 /// - a dead-letter file and a `[log] file` grown past 4 GiB (sparse): size read, appended to, rotated.
 ///
-/// Not covered: counters really counted past 2^31 (that takes 2^31 events; the counters are
-/// `Int64` by type and are written through the JSON checks above), OpenSSL's own `time_t` use.
+/// Not covered: counters counted up from zero past 2^31 (that takes 2^31 events; they are
+/// `Int64` by type, and a 32-bit `Int` counter would not compile here), OpenSSL's own `time_t` use.
 public enum SelfTest {
     public struct Check {
         public enum Verdict: Equatable { case pass, fail, skip }
@@ -58,11 +59,30 @@ public enum SelfTest {
         check("http-date-2106", HTTPDate.format(epochMs: t2106) == "Sun, 07 Feb 2106 06:28:16 GMT", HTTPDate.format(epochMs: t2106))
 
         callTableChecks(check)
+        counterChecks(check)
         jsonChecks(check)
         httpChecks(check)
         configChecks(check)
         largeFileChecks(dir: dir, check, skip)
         return out
+    }
+
+    /// Counters one increment across 2^31 and 2^32 (and 2^53), written as `/v1/health` writes them.
+    static func counterChecks(_ check: (String, Bool, String) -> Void) {
+        var session = PBXSessionCounters()
+        var reports = ReportListenerCounters()
+        var agent = AgentCounters()
+        session.heartbeatsOK = 2_147_483_647
+        session.heartbeatsOK += 1
+        reports.received = 4_294_967_295
+        reports.received += 2
+        agent.hangupRequests = 9_007_199_254_740_992
+        agent.hangupRequests += 1
+        let text = JSON.serializeString(.object(AgentHealth.counters(session: session, table: CallTableCounters(),
+                                                                     reports: reports, agent: agent)))
+        check("health-counter-past-2^31", contains(text, "\"heartbeats_ok\":2147483648"), text)
+        check("health-counter-past-2^32", contains(text, "\"reports_received\":4294967297"), text)
+        check("health-counter-past-2^53", contains(text, "\"hangup_requests\":9007199254740993"), text)
     }
 
     /// A call whose agent id is past 2^32, started in 2100, answered and ended a minute later.
