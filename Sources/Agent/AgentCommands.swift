@@ -58,7 +58,7 @@ public enum AgentCommands {
         do { loop = try EventLoop() } catch { Output.err("ucagent: " + error.message + "\n"); return 1 }
         log.clock = { loop.wallClockMs() }
         if let path = config.log.file {
-            let file = LogFile(path: path, maxBytes: config.log.fileMaxBytes)
+            let file = RotatingFile(path: path, maxBytes: config.log.fileMaxBytes)
             if let problem = file.open() {
                 Output.err("ucagent: [log] file: " + problem + "; logging to stderr, retrying the file on every line\n")
             }

@@ -1,23 +1,22 @@
-import CSystem
 import Crypto
+import EventLoop
 import JSON
 
 /// Reports the agent could not use, kept so nothing the PBX sent is lost: one JSON line per
-/// report (`{"at":…,"peer":…,"reason":…,"body":…}`) appended to a file whose size is bounded.
-/// Flash wears and fills, so when the file passes `maxBytes` it is moved to `<path>.1`
-/// (replacing the previous generation) and a new one is started: at most twice `maxBytes` on disk.
+/// report (`{"at":…,"peer":…,"reason":…,"body":…}`) appended to a size-bounded `RotatingFile`
+/// (flash wears and fills: past `maxBytes` it moves to `<path>.1`, at most twice `maxBytes` on disk).
 public struct DeadLetterFile {
-    public let path: String
-    public let maxBytes: Int64
+    private let file: RotatingFile
+    public var path: String { file.path }
+    public var maxBytes: Int64 { file.maxBytes }
     /// Bytes of one body kept; a larger body is cut and marked, its length recorded.
     public let maxBodyBytes: Int
     public private(set) var written: Int64 = 0
-    public private(set) var failures: Int64 = 0
-    public private(set) var lastError: String?
+    public var failures: Int64 { file.failures }
+    public var lastError: String? { file.lastError }
 
     public init(path: String, maxBytes: Int64, maxBodyBytes: Int = 64 * 1024) {
-        self.path = path
-        self.maxBytes = maxBytes
+        self.file = RotatingFile(path: path, maxBytes: maxBytes)
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -40,30 +39,8 @@ public struct DeadLetterFile {
         }
         var line = JSON.serialize(.object(record))
         line.append(UInt8(ascii: "\n"))
-        rotateIfNeeded(adding: Int64(line.count))
-        let fd = csys_open_append(path, 0o640)
-        guard fd >= 0 else { return fail("open " + path + ": " + String(cString: csys_strerror(fd))) }
-        defer { _ = csys_close(fd) }
-        var offset = 0
-        while offset < line.count {
-            let n = line[offset...].withUnsafeBytes { raw in csys_write(fd, raw.baseAddress, UInt(raw.count)) }
-            guard n > 0 else { return fail("write " + path + ": " + String(cString: csys_strerror(Int32(n)))) }
-            offset += Int(n)
-        }
+        guard file.append(line) else { return false }
         written += 1
         return true
-    }
-
-    private mutating func rotateIfNeeded(adding: Int64) {
-        let size = csys_file_size(path)
-        if size >= 0 && size + adding > maxBytes {
-            _ = csys_rename(path, path + ".1")
-        }
-    }
-
-    private mutating func fail(_ message: String) -> Bool {
-        failures += 1
-        lastError = message
-        return false
     }
 }

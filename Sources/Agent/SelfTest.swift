@@ -215,13 +215,13 @@ public enum SelfTest {
             skip("logfile-past-4GiB", "cannot make a sparse 4 GiB file in " + dir)
             return
         }
-        let keepLog = LogFile(path: logPath, maxBytes: 8 * big)
+        let keepLog = RotatingFile(path: logPath, maxBytes: 8 * big)
         keepLog.write(line: "2106-02-07T06:28:16.000Z info selftest: appended past 4 GiB")
         let logSize = csys_file_size(logPath)
         check("logfile-append-past-4GiB", keepLog.failures == 0 && keepLog.size == logSize && logSize > big && logSize < big + 4096,
               (keepLog.lastError ?? "appended") + ", size " + String(logSize) + ", tracked " + String(keepLog.size))
         keepLog.close()
-        let rotateLog = LogFile(path: logPath, maxBytes: 1 << 20)
+        let rotateLog = RotatingFile(path: logPath, maxBytes: 1 << 20)
         rotateLog.write(line: "2106-02-07T06:28:16.000Z info selftest: rotated")
         let logOld = csys_file_size(logPath + ".1"), logFresh = csys_file_size(logPath)
         check("logfile-rotate-past-4GiB", rotateLog.failures == 0 && rotateLog.rotations == 1 && logOld == logSize && logFresh > 0 && logFresh < 4096,

@@ -44,13 +44,13 @@ public struct LogRecord: Equatable {
 /// forge log lines through a report field. A value type: copy it into each component and set
 /// the level once at startup. `hook` sees every record that passes the level (tests, a
 /// ring buffer for the admin API); `writesToStderr = false` silences stderr; `file` adds a
-/// size-bounded rotating file (`LogFile`).
+/// size-bounded rotating file (`RotatingFile`).
 public struct Logger {
     public var level: LogLevel
     public var writesToStderr: Bool
     public var hook: ((LogRecord) -> Void)?
     /// `[log] file`: every line that passes the level is also appended here (size-bounded).
-    public var file: LogFile?
+    public var file: RotatingFile?
     /// Realtime milliseconds for the timestamp; replaceable in tests.
     public var clock: () -> Int64
 

@@ -5,7 +5,7 @@ import XCTest
 
 /// `[log] file`: bounded on disk, rotated to `.1`, shared by every copy of a Logger, and never
 /// fatal when the disk refuses.
-final class LogFileTests: XCTestCase {
+final class RotatingFileTests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
@@ -23,7 +23,7 @@ final class LogFileTests: XCTestCase {
     func testRotatesAtTheBoundAndKeepsOneGeneration() {
         let path = dir.appendingPathComponent("a.log").path
         let max: Int64 = 64 * 1024
-        let file = LogFile(path: path, maxBytes: max)
+        let file = RotatingFile(path: path, maxBytes: max)
         XCTAssertNil(file.open())
         let line = String(repeating: "x", count: 99)          // 100 bytes with the newline
         for i in 0..<2000 { file.write(line: String(format: "%05d", i) + line.dropFirst(5)) }
@@ -43,12 +43,12 @@ final class LogFileTests: XCTestCase {
     func testAppendsToAnExistingFileAndCountsItsSize() throws {
         let path = dir.appendingPathComponent("b.log").path
         try Data(repeating: 65, count: 1000).write(to: URL(fileURLWithPath: path))
-        let file = LogFile(path: path, maxBytes: 64 * 1024)
+        let file = RotatingFile(path: path, maxBytes: 64 * 1024)
         file.write(line: "after")
         XCTAssertEqual(file.size, 1006)
         XCTAssertEqual(size(path), 1006)
         // An existing file near the bound is rotated by the first line that would cross it.
-        let near = LogFile(path: path, maxBytes: 1010)
+        let near = RotatingFile(path: path, maxBytes: 1010)
         near.write(line: "crosses")
         XCTAssertEqual(near.rotations, 1)
         XCTAssertEqual(size(path + ".1"), 1006)
@@ -57,7 +57,7 @@ final class LogFileTests: XCTestCase {
 
     func testALineLongerThanTheBoundIsCut() {
         let path = dir.appendingPathComponent("c.log").path
-        let file = LogFile(path: path, maxBytes: 100)
+        let file = RotatingFile(path: path, maxBytes: 100)
         file.write(line: String(repeating: "y", count: 500))
         XCTAssertEqual(size(path), 100)
         XCTAssertEqual(lines(path).first?.count, 99)
@@ -65,7 +65,7 @@ final class LogFileTests: XCTestCase {
 
     func testAnUnwritablePathIsCountedNotFatalAndRetried() throws {
         let path = dir.appendingPathComponent("missing/d.log").path
-        let file = LogFile(path: path, maxBytes: 64 * 1024)
+        let file = RotatingFile(path: path, maxBytes: 64 * 1024)
         XCTAssertNotNil(file.open())
         file.write(line: "lost")
         XCTAssertEqual(file.failures, 2)
@@ -82,7 +82,7 @@ final class LogFileTests: XCTestCase {
         log.clock = { 4_294_967_296_000 }                     // 2106: no 32-bit time anywhere
         var seen: [String] = []
         log.hook = { seen.append($0.line) }
-        log.file = LogFile(path: path, maxBytes: 64 * 1024)
+        log.file = RotatingFile(path: path, maxBytes: 64 * 1024)
         let copy = log
         log.info("agent", "one")
         copy.warn("pbx", "two\r\nforged")
