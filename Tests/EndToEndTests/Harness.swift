@@ -41,24 +41,25 @@ final class Harness {
         return runner.isEmpty ? 1 : 4
     }
 
-    /// Starts the agent binary with `args`, through the runner when there is one. `/usr/bin/env`
-    /// execs the emulator in place, so the process id (and the signals sent to it) are the
-    /// emulator's, which forwards them to the agent.
+    /// The executable and arguments that run the agent binary with `args`: through the runner
+    /// when there is one. `/usr/bin/env` execs the emulator in place, so the process id (and the
+    /// signals sent to it) are the emulator's, which forwards them to the agent.
+    static func agentCommand(_ args: [String]) -> (path: String, arguments: [String]) {
+        runner.isEmpty ? (binary, args) : ("/usr/bin/env", runner + [binary] + args)
+    }
+
+    /// Starts the agent binary with `args` (through the runner when there is one).
     static func startAgentProcess(_ args: [String], log: URL, environment: [String: String] = [:]) throws -> RunningProcess {
-        if runner.isEmpty { return try RunningProcess.start(binary, args, log: log, environment: environment) }
-        return try RunningProcess.start("/usr/bin/env", runner + [binary] + args, log: log, environment: environment)
+        let c = agentCommand(args)
+        return try RunningProcess.start(c.path, c.arguments, log: log, environment: environment)
     }
 
     /// Runs the agent binary (through the runner) to completion: `version`, `check-config`, `help`.
     static func runAgentCommand(_ args: [String]) -> (status: Int32, out: String, err: String) {
+        let c = agentCommand(args)
         let p = Process()
-        if runner.isEmpty {
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = args
-        } else {
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = runner + [binary] + args
-        }
+        p.executableURL = URL(fileURLWithPath: c.path)
+        p.arguments = c.arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -69,8 +70,9 @@ final class Harness {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    /// Whether the binary under test has `simulate` and `demo` (the ARM appliance builds do not).
-    static var binaryHasSimulator: Bool { runAgentCommand(["help"]).out.contains("  demo ") }
+    /// Whether the binary under test has `simulate` and `demo` (the ARM appliance builds do not);
+    /// asked once per test run (under qemu each start costs).
+    static let binaryHasSimulator: Bool = runAgentCommand(["help"]).out.contains("  demo ")
 
     let dir: URL
     var sim: RunningProcess?
