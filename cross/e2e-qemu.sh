@@ -32,9 +32,8 @@ for a in "$@"; do
   [ -x "$bin" ] || { echo "cross/e2e-qemu.sh: $bin is missing: cross/build.sh $a" >&2; exit 1; }
   echo "== end-to-end suite: $a agent${runner:+ under $runner}, simulator native ($(basename "$SIM"))"
   $runner "$bin" version
-  scale=${UCAGENT_TIMEOUT_SCALE:-}
   t0=$(date +%s)
-  if UCAGENT_BIN=$bin UCAGENT_RUNNER=$runner UCAGENT_SIM_BIN=$SIM UCAGENT_TIMEOUT_SCALE=$scale \
+  if UCAGENT_BIN=$bin UCAGENT_RUNNER=$runner UCAGENT_SIM_BIN=$SIM \
        swift test --skip-build --filter EndToEndTests > ".ci-e2e-$a.log" 2>&1; then r=ok
   else r=FAILED; status=1; fi
   t=$(( $(date +%s) - t0 ))
