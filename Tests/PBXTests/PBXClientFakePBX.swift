@@ -80,8 +80,10 @@ final class PBXClientFakePBX: @unchecked Sendable {
         hanging = []
         lock.unlock()
         for fd in h { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+        // Wakes the accept thread, which closes the socket itself: closed here, its number could
+        // be reused by the next test's sockets while the thread is about to call accept on it,
+        // and a stopped fake would answer the next test's requests.
         shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
     }
 
     /// A port nothing listens on: bound, then closed.
@@ -98,7 +100,7 @@ final class PBXClientFakePBX: @unchecked Sendable {
             let fd = accept(listenFD, nil, nil)
             if fd < 0 {
                 lock.lock(); let s = stopped; lock.unlock()
-                if s { return }
+                if s { close(listenFD); return }
                 continue
             }
             let t = Thread { [self] in self.serve(fd) }
